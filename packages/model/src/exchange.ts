@@ -1,0 +1,90 @@
+/**
+ * One HTTP request and its response, as seen on the wire or in a HAR file.
+ * This is the only thing sources hand to analysis: a source knows nothing of
+ * what happens next, and analysis knows nothing of where the bytes came from.
+ */
+
+/** Header names are lower-cased; order and repeats are kept as seen. */
+export type Header = readonly [name: string, value: string];
+
+export interface Body {
+  /** The entity after transfer- and content-coding are removed; cut at the source's cap. */
+  bytes: Uint8Array;
+  /** Decoded length as seen, which exceeds `bytes.length` when `truncated`. */
+  length: number;
+  /** True when the body was cut at a cap, interrupted by a capture gap, or not fully decodable. */
+  truncated: boolean;
+}
+
+export interface Endpoint4 {
+  ip: string;
+  port: number;
+}
+
+export interface HttpRequest {
+  method: string;
+  /** Host from the Host header, HTTP/2 :authority or URL; lower-cased, without default port. Server IP when absent. */
+  host: string;
+  /** Path only, as sent (percent-encoding kept), never with the query string. Always starts with "/" (or is "*"). */
+  path: string;
+  /** Query parameters in order, percent-decoded. */
+  query: ReadonlyArray<readonly [string, string]>;
+  httpVersion: string;
+  headers: readonly Header[];
+  body?: Body;
+}
+
+export interface HttpResponse {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  headers: readonly Header[];
+  body?: Body;
+}
+
+export type ExchangeSourceKind = 'har' | 'pcap' | 'pcapng' | 'live' | 'ndjson';
+
+/** Things a source noticed about an exchange that analysis may want to know. */
+export type ExchangeFlag =
+  | 'request-interrupted' // capture gap or end inside the request
+  | 'response-interrupted' // capture gap or end inside the response
+  | 'body-gap' // bytes missing inside a body of known length (skipped)
+  | 'decode-capped' // content decoding stopped at the size/ratio cap
+  | 'decode-failed' // content-coding could not be decoded
+  | 'upgrade' // connection switched protocol after this exchange
+  | 'connect'; // CONNECT tunnel
+
+export interface Exchange {
+  source: ExchangeSourceKind;
+  /** Start of the request, milliseconds since the Unix epoch. */
+  startedAt: number;
+  /** Time from request start to response end, when known. */
+  durationMs?: number;
+  /** "https" when the traffic was seen decrypted (HAR) or on a TLS port behind a terminator. */
+  scheme: 'http' | 'https';
+  client?: Endpoint4;
+  server?: Endpoint4;
+  request: HttpRequest;
+  /** Missing when no response was seen (capture ended, or the response was lost). */
+  response?: HttpResponse;
+  flags?: ExchangeFlag[];
+}
+
+export function headerValue(headers: readonly Header[], name: string): string | undefined {
+  for (const [k, v] of headers) if (k === name) return v;
+  return undefined;
+}
+
+export function headerValues(headers: readonly Header[], name: string): string[] {
+  const out: string[] = [];
+  for (const [k, v] of headers) if (k === name) out.push(v);
+  return out;
+}
+
+/** Media type without parameters, lower-cased: "application/json; charset=utf-8" → "application/json". */
+export function mediaType(headers: readonly Header[]): string | undefined {
+  const v = headerValue(headers, 'content-type');
+  if (!v) return undefined;
+  const mt = v.split(';', 1)[0]!.trim().toLowerCase();
+  return mt || undefined;
+}
