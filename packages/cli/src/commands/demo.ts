@@ -1,0 +1,32 @@
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { ingestCommand } from './ingest.js';
+import { endpointsCommand } from './endpoints.js';
+import { findingsCommand } from './findings.js';
+
+/** The shipped captures, relative to this file (packages/cli/dist/src/commands/). */
+export const capturesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../captures');
+
+/**
+ * The main job on the shipped captures: a fresh catalog, the demo HAR
+ * ingested into it, the inventory and findings printed.
+ */
+export async function demoCommand(opts: { db?: string }): Promise<number> {
+  const db = resolve(opts.db ?? 'overhear-demo.db');
+  for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(db + suffix, { force: true });
+  const har = resolve(capturesDir, 'demo.har');
+  if (!existsSync(har)) {
+    process.stderr.write(`overhear: the demo capture is missing (${har}); regenerate it with \`npm run captures\`\n`);
+    return 1;
+  }
+  process.stdout.write(`overhear demo: a fresh catalog at ${db}\n\n`);
+  const code = await ingestCommand([har], { db });
+  if (code !== 0) return code;
+  process.stdout.write('\n');
+  endpointsCommand({ db });
+  process.stdout.write('\n');
+  findingsCommand({ db });
+  process.stdout.write(`\nExplore it: npx overhear endpoints --db ${db} --json | npx overhear export openapi --db ${db}\n`);
+  return 0;
+}

@@ -1,0 +1,99 @@
+import { Command, CommanderError, Option } from 'commander';
+import { InputError, UsageError } from '@overhear/model';
+import { CatalogError } from '@overhear/catalog';
+import { catalogPath } from './options.js';
+import { ingestCommand } from './commands/ingest.js';
+import { endpointsCommand } from './commands/endpoints.js';
+import { findingsCommand } from './commands/findings.js';
+import { exportOpenApiCommand } from './commands/export-openapi.js';
+import { demoCommand } from './commands/demo.js';
+
+/**
+ * The `overhear` command. Exit codes (the contract): 0 ok; 1 bad input or
+ * usage, with a message naming the file and what is wrong; 2 internal error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const dbOption = (): Option => new Option('--db <file>', 'catalog file (default ./overhear.db, or $OVERHEAR_DB)');
+  const program = new Command('overhear')
+    .description('Passive API inventory: which APIs exist, who calls them, what data they carry, which are risky.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run `overhear --help` for usage)');
+
+  program
+    .command('ingest')
+    .description('read HAR, pcap or pcapng files into the catalog (format told by content; "-" reads stdin)')
+    .argument('<paths...>', 'files to read')
+    .addOption(dbOption())
+    .option('--json', 'print the summary as JSON')
+    .option('-q, --quiet', 'print nothing on success')
+    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean }) => {
+      code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false });
+    });
+
+  program
+    .command('endpoints')
+    .description('list the inventory')
+    .addOption(dbOption())
+    .option('--json', 'print JSON (the documented contract)')
+    .option('--host <host>', 'only this host')
+    .addOption(new Option('--sort <key>', 'sort order').choices(['path', 'hits', 'risk']).default('path'))
+    .action((o: { db?: string; json?: boolean; host?: string; sort?: string }) => {
+      code = endpointsCommand({ ...o, db: catalogPath(o.db) });
+    });
+
+  program
+    .command('findings')
+    .description('list the risks found')
+    .addOption(dbOption())
+    .option('--json', 'print JSON (the documented contract)')
+    .option('--host <host>', 'only this host')
+    .action((o: { db?: string; json?: boolean; host?: string }) => {
+      code = findingsCommand({ ...o, db: catalogPath(o.db) });
+    });
+
+  program
+    .command('export')
+    .description('export the inventory')
+    .command('openapi')
+    .description('OpenAPI 3.1 of what was really seen')
+    .addOption(dbOption())
+    .option('--host <host>', 'only this host')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((o: { db?: string; host?: string; output?: string }) => {
+      code = exportOpenApiCommand({ ...o, db: catalogPath(o.db) });
+    });
+
+  program
+    .command('demo')
+    .description('ingest the shipped demo captures into a fresh catalog and show the inventory')
+    .option('--db <file>', 'catalog file for the demo', 'overhear-demo.db')
+    .action(async (o: { db?: string }) => {
+      code = await demoCommand(o);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; commander already printed the message.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 1;
+  }
+  if (e instanceof InputError || e instanceof UsageError || e instanceof CatalogError) {
+    process.stderr.write(`overhear: ${e.message}\n`);
+    return 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0; // output piped into `head`
+  process.stderr.write(`overhear: internal error: ${err.message}\n`);
+  if (process.env.OVERHEAR_DEBUG) process.stderr.write(`${err.stack}\n`);
+  else process.stderr.write('(set OVERHEAR_DEBUG=1 for details, and please report it)\n');
+  return 2;
+}

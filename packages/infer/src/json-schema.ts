@@ -1,0 +1,149 @@
+import type { JsonSchema, JsonSchemaType } from '@overhear/model';
+import { stringFormat } from './value-format.js';
+
+/**
+ * JSON Schema (2020-12, as OpenAPI 3.1 uses it) inferred from sample values,
+ * and merged across samples. Merging is commutative and associative, so the
+ * result does not depend on the order samples arrive in:
+ * - `type` is the union of types seen (integer ∪ number = number; null makes it nullable),
+ * - `required` is the intersection (a property is required only when always present),
+ * - `format` is kept only while every string sample has the same format,
+ * - arrays merge their items into one item schema.
+ */
+
+export interface SchemaCaps {
+  maxDepth: number;
+  /** Properties kept per object; beyond this the object is described by additionalProperties. */
+  maxProperties: number;
+}
+
+export const defaultSchemaCaps: SchemaCaps = { maxDepth: 24, maxProperties: 300 };
+
+/** Marker used while merging: a string schema whose samples disagreed on format. */
+const NO_FORMAT = '';
+
+export function inferSchema(value: unknown, caps: SchemaCaps = defaultSchemaCaps, depth = 0): JsonSchema {
+  if (value === null) return { type: 'null' };
+  switch (typeof value) {
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'number':
+      return { type: Number.isInteger(value) ? 'integer' : 'number' };
+    case 'string': {
+      const f = stringFormat(value);
+      return f ? { type: 'string', format: f } : { type: 'string' };
+    }
+    case 'object':
+      break;
+    default:
+      return {};
+  }
+  if (depth >= caps.maxDepth) return Array.isArray(value) ? { type: 'array' } : { type: 'object' };
+  if (Array.isArray(value)) {
+    let items: JsonSchema | undefined;
+    for (const v of value) {
+      const s = inferSchema(v, caps, depth + 1);
+      items = items ? mergeSchemas(items, s, caps) : s;
+    }
+    return items ? { type: 'array', items } : { type: 'array' };
+  }
+  const obj = value as Record<string, unknown>;
+  const properties: Record<string, JsonSchema> = {};
+  const keys = Object.keys(obj);
+  let extra: JsonSchema | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const s = inferSchema(obj[k], caps, depth + 1);
+    if (i < caps.maxProperties) properties[k] = s;
+    else extra = extra ? mergeSchemas(extra, s, caps) : s;
+  }
+  const out: JsonSchema = { type: 'object', properties, required: keys.slice(0, caps.maxProperties).sort() };
+  if (extra) out.additionalProperties = extra;
+  return out;
+}
+
+function typesOf(s: JsonSchema): JsonSchemaType[] {
+  if (s.type === undefined) return [];
+  return Array.isArray(s.type) ? s.type : [s.type];
+}
+
+const TYPE_ORDER: JsonSchemaType[] = ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'];
+
+function unionTypes(a: JsonSchemaType[], b: JsonSchemaType[]): JsonSchemaType[] {
+  const set = new Set([...a, ...b]);
+  if (set.has('number')) set.delete('integer');
+  return TYPE_ORDER.filter((t) => set.has(t));
+}
+
+/** Merges two inferred schemas; neither input is modified. `{}` (any) absorbs everything. */
+export function mergeSchemas(a: JsonSchema, b: JsonSchema, caps: SchemaCaps = defaultSchemaCaps): JsonSchema {
+  const ta = typesOf(a);
+  const tb = typesOf(b);
+  if (ta.length === 0 || tb.length === 0) return {};
+  const types = unionTypes(ta, tb);
+  const out: JsonSchema = { type: types.length === 1 ? types[0]! : types };
+
+  if (types.includes('string')) {
+    const fa = ta.includes('string') ? (a.format ?? NO_FORMAT) : undefined;
+    const fb = tb.includes('string') ? (b.format ?? NO_FORMAT) : undefined;
+    const f = fa === undefined ? fb : fb === undefined ? fa : fa === fb ? fa : NO_FORMAT;
+    if (f) out.format = f;
+  }
+
+  if (types.includes('array')) {
+    const ia = ta.includes('array') ? a.items : undefined;
+    const ib = tb.includes('array') ? b.items : undefined;
+    const items = ia && ib ? mergeSchemas(ia, ib, caps) : (ia ?? ib);
+    if (items) out.items = items;
+  }
+
+  if (types.includes('object')) mergeObjects(a, ta.includes('object'), b, tb.includes('object'), out, caps);
+  return out;
+}
+
+function mergeObjects(a: JsonSchema, aIsObj: boolean, b: JsonSchema, bIsObj: boolean, out: JsonSchema, caps: SchemaCaps): void {
+  if (!aIsObj || !bIsObj) {
+    const only = aIsObj ? a : b;
+    if (only.properties) out.properties = only.properties;
+    if (only.required) out.required = only.required;
+    if (only.additionalProperties !== undefined) out.additionalProperties = only.additionalProperties;
+    return;
+  }
+  const pa = a.properties ?? {};
+  const pb = b.properties ?? {};
+  const props: Record<string, JsonSchema> = {};
+  let extra: JsonSchema | undefined = mergeExtra(a.additionalProperties, b.additionalProperties, caps);
+  const keys = [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort();
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const sa = pa[k];
+    const sb = pb[k];
+    const s = sa && sb ? mergeSchemas(sa, sb, caps) : (sa ?? sb)!;
+    if (i < caps.maxProperties) props[k] = s;
+    else extra = extra ? mergeSchemas(extra, s, caps) : s;
+  }
+  out.properties = props;
+  const rb = new Set(b.required ?? []);
+  out.required = (a.required ?? []).filter((k) => rb.has(k) && k in props).sort();
+  if (extra) out.additionalProperties = extra;
+}
+
+function mergeExtra(a: JsonSchema['additionalProperties'], b: JsonSchema['additionalProperties'], caps: SchemaCaps): JsonSchema | undefined {
+  const sa = typeof a === 'object' ? a : undefined;
+  const sb = typeof b === 'object' ? b : undefined;
+  return sa && sb ? mergeSchemas(sa, sb, caps) : (sa ?? sb);
+}
+
+/** Drops empty `required` arrays and other merge bookkeeping, for output. */
+export function tidySchema(s: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...s };
+  if (out.required && out.required.length === 0) delete out.required;
+  if (out.properties) {
+    const p: Record<string, JsonSchema> = {};
+    for (const [k, v] of Object.entries(out.properties)) p[k] = tidySchema(v);
+    out.properties = p;
+  }
+  if (out.items) out.items = tidySchema(out.items);
+  if (typeof out.additionalProperties === 'object') out.additionalProperties = tidySchema(out.additionalProperties);
+  return out;
+}

@@ -1,0 +1,87 @@
+import type { JsonSchema, ParamLocation, SensitiveLocation, Severity } from './analysis.js';
+
+/**
+ * What analysis hands to the catalog: aggregates over a batch of exchanges,
+ * one per endpoint, already templated and redacted. Times are ms since epoch.
+ * The catalog adds these to what it holds; it never sees an exchange.
+ */
+
+export interface ParamObservation {
+  location: ParamLocation;
+  name: string;
+  schema: JsonSchema;
+  count: number;
+}
+
+export interface BodyObservation {
+  direction: 'request' | 'response';
+  /** Response status code; 0 for request bodies. */
+  status: number;
+  mediaType: string;
+  /** Absent when the body could not be parsed (binary, truncated, invalid). */
+  schema?: JsonSchema;
+  /** Form or multipart field names, when the body is a form. */
+  fields?: string[];
+  count: number;
+}
+
+export interface SensitiveObservation {
+  type: string;
+  location: SensitiveLocation;
+  name: string;
+  preview: string;
+  hash: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface FindingObservation {
+  rule: string;
+  severity: Severity;
+  owasp: string;
+  /** Redacted. Findings with the same rule and evidence on one endpoint are one finding. */
+  evidence: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** A distinct caller: client address, user-agent family, or a keyed hash of a credential. */
+export interface ConsumerObservation {
+  kind: 'client-ip' | 'user-agent' | 'credential';
+  /** Client IP, UA family, or "scheme:hash" — never a raw credential. */
+  id: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface EndpointObservation {
+  host: string;
+  method: string;
+  /** OpenAPI path template. */
+  path: string;
+  hits: number;
+  firstSeen: number;
+  lastSeen: number;
+  scheme: { http: number; https: number };
+  statusCodes: Record<string, number>;
+  /** Auth scheme → requests carrying it; "none" counts requests without credentials. */
+  auth: Record<string, number>;
+  parameters: ParamObservation[];
+  bodies: BodyObservation[];
+  /** Hour start (ms) → hits. */
+  hourly: Record<string, number>;
+  sensitive: SensitiveObservation[];
+  findings: FindingObservation[];
+  consumers: ConsumerObservation[];
+  /** Server addresses seen ("ip:port"), for hosts named by address only. */
+  servers: string[];
+}
+
+export interface ObservationBatch {
+  endpoints: EndpointObservation[];
+  /** TLS server names (or addresses) whose traffic could not be read → connections. */
+  tlsHosts: Record<string, number>;
+}

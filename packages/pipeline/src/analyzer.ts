@@ -1,0 +1,267 @@
+import type {
+  AuthScheme,
+  BodyObservation,
+  EndpointObservation,
+  Exchange,
+  FindingObservation,
+  JsonSchema,
+  ObservationBatch,
+  ParamLocation,
+  ParamObservation,
+  SensitiveObservation,
+  ConsumerObservation,
+} from '@overhear/model';
+import {
+  PathTemplater,
+  credentials,
+  inferSchema,
+  isContractHeader,
+  mergeSchemas,
+  parseBody,
+  scalarType,
+  stringFormat,
+  type SegmentKind,
+} from '@overhear/infer';
+
+/**
+ * Turns exchanges into per-endpoint observations: templating, parameters,
+ * schemas, auth, and (through `Detector`) sensitive data and findings.
+ * Memory is bounded by the number of distinct endpoints and their schemas,
+ * not by the number of exchanges: call `drain()` to hand a batch to the catalog.
+ */
+
+/** What a detector reports for one exchange. Values are already redacted. */
+export interface Detection {
+  sensitive: Array<Omit<SensitiveObservation, 'count' | 'firstSeen' | 'lastSeen'>>;
+  findings: Array<Pick<FindingObservation, 'rule' | 'severity' | 'owasp' | 'evidence'>>;
+  consumers: Array<Pick<ConsumerObservation, 'kind' | 'id'>>;
+}
+
+export interface ExchangeContext {
+  template: string;
+  pathParams: Array<{ name: string; value: string; kind: SegmentKind }>;
+  auth: AuthScheme[];
+}
+
+export type Detector = (ex: Exchange, ctx: ExchangeContext) => Detection;
+
+const HOUR = 3_600_000;
+
+interface Counted<T> {
+  value: T;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+class EndpointAggregate {
+  hits = 0;
+  firstSeen = Infinity;
+  lastSeen = -Infinity;
+  http = 0;
+  https = 0;
+  readonly status = new Map<number, number>();
+  readonly auth = new Map<string, number>();
+  readonly hourly = new Map<number, number>();
+  readonly params = new Map<string, ParamObservation>();
+  readonly bodies = new Map<string, BodyObservation>();
+  readonly sensitive = new Map<string, Counted<Detection['sensitive'][number]>>();
+  readonly findings = new Map<string, Counted<Detection['findings'][number]>>();
+  readonly consumers = new Map<string, Counted<Detection['consumers'][number]>>();
+  readonly servers = new Set<string>();
+  constructor(readonly host: string, readonly method: string, readonly path: string) {}
+}
+
+export interface AnalyzerOptions {
+  detector?: Detector;
+  /** Most distinct consumers kept per endpoint per batch. */
+  maxConsumers?: number;
+}
+
+function bump<K>(m: Map<K, number>, k: K, n = 1): void {
+  m.set(k, (m.get(k) ?? 0) + n);
+}
+
+function countOnce<T>(m: Map<string, Counted<T>>, key: string, value: T, t: number, cap = Infinity): void {
+  const c = m.get(key);
+  if (c) {
+    c.count++;
+    if (t < c.firstSeen) c.firstSeen = t;
+    if (t > c.lastSeen) c.lastSeen = t;
+  } else if (m.size < cap) {
+    m.set(key, { value, count: 1, firstSeen: t, lastSeen: t });
+  }
+}
+
+function pathParamSchema(kind: SegmentKind, value: string): JsonSchema {
+  switch (kind) {
+    case 'integer':
+      return { type: 'integer' };
+    case 'number':
+      return { type: 'number' };
+    case 'uuid':
+      return { type: 'string', format: 'uuid' };
+    case 'date':
+      return { type: 'string', format: 'date' };
+    case 'datetime':
+      return { type: 'string', format: 'date-time' };
+    case 'email':
+      return { type: 'string', format: 'email' };
+    default:
+      return stringSchema(value);
+  }
+}
+
+function stringSchema(value: string): JsonSchema {
+  const t = scalarType(value);
+  if (t !== 'string') return { type: t };
+  const f = stringFormat(value);
+  return f ? { type: 'string', format: f } : { type: 'string' };
+}
+
+export class Analyzer {
+  readonly templater = new PathTemplater();
+  private endpoints = new Map<string, EndpointAggregate>();
+  private tlsHosts: Record<string, number> = {};
+  private readonly detector: Detector | undefined;
+  private readonly maxConsumers: number;
+  exchanges = 0;
+
+  constructor(opts: AnalyzerOptions = {}) {
+    this.detector = opts.detector;
+    this.maxConsumers = opts.maxConsumers ?? 1000;
+  }
+
+  /** Makes templates already in the catalog (or a declared spec) win over new inference. */
+  knowTemplates(list: Iterable<{ host: string; path: string }>): void {
+    for (const t of list) this.templater.addTemplate(t.host, t.path);
+  }
+
+  add(ex: Exchange): void {
+    this.exchanges++;
+    const req = ex.request;
+    const { template, params: pathParams } = this.templater.template(req.host, req.path);
+    const key = `${req.host}\u0000${req.method}\u0000${template}`;
+    let ep = this.endpoints.get(key);
+    if (!ep) this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, template)));
+
+    const t = ex.startedAt;
+    ep.hits++;
+    if (t < ep.firstSeen) ep.firstSeen = t;
+    if (t > ep.lastSeen) ep.lastSeen = t;
+    if (ex.scheme === 'https') ep.https++;
+    else ep.http++;
+    bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
+    if (ex.server && ep.servers.size < 16) ep.servers.add(`${ex.server.ip}:${ex.server.port}`);
+    if (ex.response) bump(ep.status, ex.response.status);
+
+    const creds = credentials(ex);
+    const auth = [...new Set(creds.map((c) => c.scheme))].sort();
+    if (creds.length === 0) bump(ep.auth, 'none');
+    // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes).
+    for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
+
+    for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)));
+    for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value));
+    for (const [name, value] of req.headers) {
+      if (name === 'cookie') {
+        for (const c of cookieNames(value)) this.param(ep, 'cookie', c, { type: 'string' });
+      } else if (isContractHeader(name)) this.param(ep, 'header', name, stringSchema(value));
+    }
+
+    this.body(ep, 'request', 0, req.body, req.headers);
+    if (ex.response) this.body(ep, 'response', ex.response.status, ex.response.body, ex.response.headers);
+
+    if (this.detector) {
+      const d = this.detector(ex, { template, pathParams, auth });
+      for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t);
+      for (const f of d.findings) countOnce(ep.findings, `${f.rule}\u0000${f.evidence}`, f, t);
+      for (const c of d.consumers) countOnce(ep.consumers, `${c.kind}\u0000${c.id}`, c, t, this.maxConsumers);
+    }
+  }
+
+  noteTls(host: string, connections: number): void {
+    this.tlsHosts[host] = (this.tlsHosts[host] ?? 0) + connections;
+  }
+
+  get pendingEndpoints(): number {
+    return this.endpoints.size;
+  }
+
+  /** Hands over everything aggregated since the last drain, and starts afresh. */
+  drain(): ObservationBatch {
+    const endpoints: EndpointObservation[] = [];
+    for (const ep of this.endpoints.values()) {
+      endpoints.push({
+        host: ep.host,
+        method: ep.method,
+        path: ep.path,
+        hits: ep.hits,
+        firstSeen: ep.firstSeen,
+        lastSeen: ep.lastSeen,
+        scheme: { http: ep.http, https: ep.https },
+        statusCodes: Object.fromEntries([...ep.status].map(([k, v]) => [String(k), v])),
+        auth: Object.fromEntries(ep.auth),
+        parameters: [...ep.params.values()],
+        bodies: [...ep.bodies.values()],
+        hourly: Object.fromEntries([...ep.hourly].map(([k, v]) => [String(k), v])),
+        sensitive: [...ep.sensitive.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
+        findings: [...ep.findings.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
+        consumers: [...ep.consumers.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
+        servers: [...ep.servers],
+      });
+    }
+    const batch: ObservationBatch = { endpoints, tlsHosts: this.tlsHosts };
+    this.endpoints = new Map();
+    this.tlsHosts = {};
+    return batch;
+  }
+
+  private param(ep: EndpointAggregate, location: ParamLocation, name: string, schema: JsonSchema): void {
+    const key = `${location}\u0000${name}`;
+    const p = ep.params.get(key);
+    if (p) {
+      p.count++;
+      p.schema = mergeSchemas(p.schema, schema);
+    } else if (ep.params.size < 500) {
+      ep.params.set(key, { location, name, schema, count: 1 });
+    }
+  }
+
+  private body(ep: EndpointAggregate, direction: 'request' | 'response', status: number, body: Exchange['request']['body'], headers: Exchange['request']['headers']): void {
+    const parsed = parseBody(body, headers);
+    if (!parsed) return;
+    const key = `${direction}\u0000${status}\u0000${parsed.mediaType}`;
+    let b = ep.bodies.get(key);
+    if (!b) {
+      if (ep.bodies.size >= 100) return;
+      ep.bodies.set(key, (b = { direction, status, mediaType: parsed.mediaType, count: 0 }));
+    }
+    b.count++;
+    if (parsed.kind === 'json') {
+      const s = inferSchema(parsed.value);
+      b.schema = b.schema ? mergeSchemas(b.schema, s) : s;
+    } else if (parsed.kind === 'form' || parsed.kind === 'multipart') {
+      const names = parsed.kind === 'form' ? parsed.fields.map(([k]) => k) : parsed.fields;
+      b.fields = [...new Set([...(b.fields ?? []), ...names])].slice(0, 200);
+    }
+  }
+}
+
+function cookieNames(header: string): string[] {
+  const out: string[] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    const name = (eq < 0 ? part : part.slice(0, eq)).trim();
+    if (name && out.length < 50) out.push(name);
+  }
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

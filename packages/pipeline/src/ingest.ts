@@ -1,0 +1,100 @@
+import { InputError, type ExchangeSource, type SourceStats } from '@overhear/model';
+import { readHar } from '@overhear/har';
+import { mergeSchemas } from '@overhear/infer';
+import { Catalog } from '@overhear/catalog';
+import { Analyzer, type Detector } from './analyzer.js';
+import { hashFile, openInput } from './input.js';
+import { sniffFormat, type InputFormat } from './sniff.js';
+
+export interface IngestSummary {
+  file: string;
+  format: InputFormat;
+  bytes: number;
+  exchanges: number;
+  endpoints: number;
+  skipped: Record<string, number>;
+  counters: Record<string, number>;
+  tlsHosts: Record<string, number>;
+  /** The file was ingested before (same content): nothing was added. */
+  alreadyIngested: boolean;
+  /** Set when the input ended in a fault after some exchanges; those were kept. */
+  fault?: string;
+}
+
+export interface IngestOptions {
+  detector?: Detector;
+  /** Called as bytes are read (for progress bars). */
+  onBytes?: (bytesRead: number, size: number | undefined) => void;
+}
+
+export function openCatalog(file: string): Catalog {
+  return new Catalog(file, { mergeSchema: (a, b) => mergeSchemas(a, b) });
+}
+
+/**
+ * Reads one input into the catalog as one transaction: a source whose
+ * structure is broken (a truncated or invalid HAR) adds nothing; a capture
+ * that breaks off keeps what was read before the fault and says so.
+ */
+export async function ingestPath(path: string, catalog: Catalog, opts: IngestOptions = {}): Promise<IngestSummary> {
+  let size: number | undefined;
+  const input = await openInput(path, (n) => opts.onBytes?.(n, size));
+  size = input.size;
+  const format = sniffFormat(input.head);
+  if (!format) {
+    throw new InputError(input.name, input.head.length === 0 ? 'empty file' : 'not a HAR, pcap or pcapng file (format is told by content, not by name)', 0);
+  }
+  const summary = (stats: SourceStats, endpoints: number, already: boolean): IngestSummary => {
+    const s: IngestSummary = {
+      file: input.name,
+      format,
+      bytes: input.bytesRead(),
+      exchanges: stats.exchanges,
+      endpoints,
+      skipped: stats.skipped,
+      counters: stats.counters,
+      tlsHosts: stats.tlsHosts ?? {},
+      alreadyIngested: already,
+    };
+    if (stats.fault) s.fault = stats.fault.offset === undefined ? stats.fault.message : `at byte ${stats.fault.offset}: ${stats.fault.message}`;
+    return s;
+  };
+
+  // Same size as a known source? Then hash first, and skip a file seen before without parsing it.
+  if (input.size !== undefined && path !== '-' && catalog.sourcesOfSize(input.size) > 0) {
+    const sha = await hashFile(path);
+    if (catalog.hasSource(sha)) {
+      return { ...summary({ bytes: input.size, exchanges: 0, skipped: {}, counters: {} }, 0, true), bytes: input.size };
+    }
+  }
+
+  const source = openSource(format, input.chunks, input.name);
+  const analyzer = new Analyzer(opts.detector ? { detector: opts.detector } : {});
+  analyzer.knowTemplates(catalog.knownTemplates());
+  for await (const ex of source) analyzer.add(ex);
+  for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);
+
+  const batch = analyzer.drain();
+  const stats = source.stats;
+  const record = {
+    sha256: input.digest(),
+    name: input.name,
+    format,
+    bytes: input.bytesRead(),
+    exchanges: stats.exchanges,
+    skipped: stats.skipped,
+    ...(stats.fault ? { fault: stats.fault.message } : {}),
+  };
+  const applied = catalog.apply(batch, record);
+  return summary(stats, applied ? batch.endpoints.length : 0, !applied);
+}
+
+function openSource(format: InputFormat, chunks: AsyncIterable<Buffer>, name: string): ExchangeSource {
+  switch (format) {
+    case 'har':
+      return readHar(chunks, { file: name });
+    case 'pcap':
+    case 'pcapng':
+      throw new InputError(name, `${format} files are not supported yet`, 0);
+  }
+}

@@ -1,0 +1,15 @@
+/** Input formats are told by content, never by file name. */
+export type InputFormat = 'har' | 'pcap' | 'pcapng';
+
+export function sniffFormat(head: Uint8Array): InputFormat | undefined {
+  if (head.length >= 4) {
+    const m = ((head[0]! << 24) | (head[1]! << 16) | (head[2]! << 8) | head[3]!) >>> 0;
+    if (m === 0x0a0d0d0a) return 'pcapng';
+    if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) return 'pcap';
+  }
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  if (head[i] === 0x7b) return 'har';
+  return undefined;
+}

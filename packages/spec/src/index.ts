@@ -1,0 +1,1 @@
+export { exportOpenApi, type ShapeInput, type ExportOptions } from './export-openapi.js';
