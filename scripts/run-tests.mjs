@@ -12,7 +12,7 @@ for (const group of ['packages', '.']) {
   const base = join(root, group);
   const dirs = group === '.' ? ['test', 'captures/demo-api'] : readdirSync(base);
   for (const d of dirs) {
-    const t = join(base, d, 'dist', 'test');
+    const t = join(base, d, 'dist', d === 'test' ? 'src' : 'test');
     if (existsSync(t)) roots.push(t);
   }
 }

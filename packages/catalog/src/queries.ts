@@ -44,9 +44,13 @@ function endpointRows(db: Database.Database, f: EndpointFilter): EndpointRow[] {
     .all(f.host ? { host: f.host } : {}) as EndpointRow[];
 }
 
-/** Rows of a per-endpoint table, restricted to the endpoints listed (a host filter), grouped by endpoint. */
+/**
+ * Rows of a per-endpoint table, grouped by endpoint. `$scope` in the SQL
+ * stands where a WHERE clause restricting to the filtered endpoints goes.
+ */
 function perEndpoint<R extends { endpoint_id: number }>(db: Database.Database, sql: string, f: EndpointFilter): Map<number, R[]> {
-  const scoped = f.host ? `${sql} WHERE endpoint_id IN (SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE h.name = @host)` : sql;
+  const where = f.host ? 'WHERE endpoint_id IN (SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE h.name = @host)' : '';
+  const scoped = sql.includes('$scope') ? sql.replace('$scope', where) : `${sql} ${where}`;
   return groupBy(db.prepare(scoped).all(f.host ? { host: f.host } : {}) as R[]);
 }
 
@@ -59,7 +63,7 @@ export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): En
     'SELECT endpoint_id, location, name, type, count FROM sensitive',
     f,
   );
-  const findings = perEndpoint<{ endpoint_id: number; n: number }>(db, 'SELECT endpoint_id, count(*) AS n FROM findings GROUP BY endpoint_id', f);
+  const findings = perEndpoint<{ endpoint_id: number; n: number }>(db, 'SELECT endpoint_id, count(*) AS n FROM findings $scope GROUP BY endpoint_id', f);
   return rows.map((r) => {
     const statusCodes: Record<string, number> = {};
     for (const s of status.get(r.id) ?? []) statusCodes[String(s.status)] = s.count;

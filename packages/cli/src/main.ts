@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   const dbOption = (): Option => new Option('--db <file>', 'catalog file (default ./overhear.db, or $OVERHEAR_DB)');
   const program = new Command('overhear')
     .description('Passive API inventory: which APIs exist, who calls them, what data they carry, which are risky.')
+    .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run `overhear --help` for usage)');

@@ -105,6 +105,7 @@ export class EntrySlicer {
     const out: SliceEvent[] = [];
     let i = 0;
     const n = chunk.length;
+    let nextBackslash = chunk.indexOf(BACKSLASH);
     if (!this.started) {
       if (this.offset === 0 && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3; // UTF-8 BOM
     }
@@ -118,7 +119,10 @@ export class EntrySlicer {
           continue;
         }
         const q = chunk.indexOf(QUOTE, i);
-        const b = chunk.indexOf(BACKSLASH, i);
+        // The next backslash is searched once per chunk position, not once per string:
+        // a chunk without backslashes would otherwise be rescanned to its end for every string.
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+        const b = nextBackslash;
         if (b !== -1 && (q === -1 || b < q)) {
           if (this.keyParts) this.keyParts.push(chunk.subarray(i, b + 1));
           this.escaped = true;

@@ -18,7 +18,7 @@ export interface ReadHarOptions {
  * Any structural fault (not HAR, invalid JSON, truncated) throws an InputError
  * naming the file and byte offset; the caller decides what to keep (the CLI keeps nothing).
  */
-export function readHar(input: AsyncIterable<Uint8Array>, opts: ReadHarOptions): ExchangeSource {
+export function readHar(input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: ReadHarOptions): ExchangeSource {
   const caps: HarCaps = { ...defaultHarCaps, ...opts.caps };
   const stats: SourceStats = emptyStats();
   stats.counters.entries = 0;

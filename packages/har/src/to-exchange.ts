@@ -135,13 +135,9 @@ function requestBody(post: NonNullable<HarEntry['request']>['postData'], caps: B
 
 function responseBody(content: NonNullable<HarEntry['response']>['content'], caps: BodyCaps): Body | undefined {
   if (!content || typeof content !== 'object' || typeof content.text !== 'string' || content.text.length === 0) return undefined;
-  const body = decodeText(content.text, content.encoding, caps);
-  if (typeof content.size === 'number' && content.size > body.length && !body.truncated) {
-    // content.size says the exporter cut the text (some do for large bodies).
-    body.length = content.size;
-    body.truncated = true;
-  }
-  return body;
+  // content.size is not trusted: exporters disagree on it (Optic writes the base64 length).
+  // An exporter that cut the text leaves invalid JSON, which analysis treats as unparsed.
+  return decodeText(content.text, content.encoding, caps);
 }
 
 function decodeText(text: string, encoding: unknown, caps: BodyCaps): Body {

@@ -9,7 +9,9 @@ const API_KEY_HEADERS = new Set([
   'x-api-key', 'api-key', 'apikey', 'x-apikey', 'x-auth-token', 'x-access-token', 'x-token', 'x-api-token',
   'x-functions-key', 'ocp-apim-subscription-key', 'x-goog-api-key', 'private-token', 'x-client-secret',
 ]);
-const API_KEY_QUERY = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'token', 'auth', 'auth_token', 'apitoken', 'api_token', 'client_secret', 'sig', 'signature']);
+// A generic `token` is left out on purpose: in guest and tracking links it is a capability
+// handed to anyone with the URL, not a credential that identifies a caller.
+const API_KEY_QUERY = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'auth_token', 'apitoken', 'api_token', 'client_secret', 'subscription-key']);
 const SESSION_COOKIE = /^(sid|ssid|session|sessionid|session_id|sess|connect\.sid|jsessionid|phpsessid|aspsessionid\w*|asp\.net_sessionid|_session_id|.*_session|.*session|auth|auth_token|access_token|token|jwt|remember_token|laravel_session)$/i;
 
 export function authSchemes(ex: Exchange): AuthScheme[] {

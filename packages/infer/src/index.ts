@@ -6,3 +6,4 @@ export { stringFormat, scalarType } from './value-format.js';
 export { authSchemes, credentials, type Credential } from './auth-scheme.js';
 export { parseBody, defaultBodyCaps, type ParsedBody, type BodyCaps } from './body-fields.js';
 export { isContractHeader } from './request-headers.js';
+export { SchemaAccumulator } from './schema-accumulator.js';

@@ -144,6 +144,7 @@ export function tidySchema(s: JsonSchema): JsonSchema {
     out.properties = p;
   }
   if (out.items) out.items = tidySchema(out.items);
+  else if (out.type === 'array' || (Array.isArray(out.type) && out.type.includes('array'))) out.items = {}; // only empty arrays seen
   if (typeof out.additionalProperties === 'object') out.additionalProperties = tidySchema(out.additionalProperties);
   return out;
 }

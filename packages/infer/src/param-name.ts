@@ -2,9 +2,10 @@
  * Names a path parameter from the literal segment before it:
  * /orders/{orderId}, /categories/{categoryId}, /v1/track/{trackId}.
  */
-export function paramNameFor(previousLiteral: string | undefined, taken: ReadonlySet<string>): string {
+export function paramNameFor(previousLiteral: string | undefined, taken: ReadonlySet<string>, kind?: string): string {
   let base = 'id';
-  if (previousLiteral && /^[A-Za-z][A-Za-z0-9_-]*$/.test(previousLiteral) && !/^v\d+$/i.test(previousLiteral)) {
+  if (kind === 'date' || kind === 'datetime') base = 'date';
+  else if (previousLiteral && /^[A-Za-z][A-Za-z0-9_-]*$/.test(previousLiteral) && !/^v\d+$/i.test(previousLiteral)) {
     base = `${camel(singular(previousLiteral))}Id`;
   }
   let name = base;

@@ -97,7 +97,7 @@ export class PathTemplater {
       if (node.param && accepts(node.param, kind)) {
         // Reuse the existing slot (its name stays stable across paths).
       } else if (!node.param) {
-        const name = paramNameFor(prevLiteral, taken);
+        const name = paramNameFor(prevLiteral, taken, kind);
         const fam = familyOf(kind);
         node.param = { name, accepts: fam ? new Set(fam) : new Set([kind]), node: new TrieNode() };
       } else {

@@ -14,7 +14,7 @@ import type {
 import {
   PathTemplater,
   credentials,
-  inferSchema,
+  SchemaAccumulator,
   isContractHeader,
   mergeSchemas,
   parseBody,
@@ -64,7 +64,7 @@ class EndpointAggregate {
   readonly auth = new Map<string, number>();
   readonly hourly = new Map<number, number>();
   readonly params = new Map<string, ParamObservation>();
-  readonly bodies = new Map<string, BodyObservation>();
+  readonly bodies = new Map<string, { obs: BodyObservation; acc?: SchemaAccumulator }>();
   readonly sensitive = new Map<string, Counted<Detection['sensitive'][number]>>();
   readonly findings = new Map<string, Counted<Detection['findings'][number]>>();
   readonly consumers = new Map<string, Counted<Detection['consumers'][number]>>();
@@ -203,7 +203,7 @@ export class Analyzer {
         statusCodes: Object.fromEntries([...ep.status].map(([k, v]) => [String(k), v])),
         auth: Object.fromEntries(ep.auth),
         parameters: [...ep.params.values()],
-        bodies: [...ep.bodies.values()],
+        bodies: [...ep.bodies.values()].map(({ obs, acc }) => (acc ? { ...obs, schema: acc.toSchema() } : obs)),
         hourly: Object.fromEntries([...ep.hourly].map(([k, v]) => [String(k), v])),
         sensitive: [...ep.sensitive.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
         findings: [...ep.findings.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
@@ -235,15 +235,14 @@ export class Analyzer {
     let b = ep.bodies.get(key);
     if (!b) {
       if (ep.bodies.size >= 100) return;
-      ep.bodies.set(key, (b = { direction, status, mediaType: parsed.mediaType, count: 0 }));
+      ep.bodies.set(key, (b = { obs: { direction, status, mediaType: parsed.mediaType, count: 0 } }));
     }
-    b.count++;
+    b.obs.count++;
     if (parsed.kind === 'json') {
-      const s = inferSchema(parsed.value);
-      b.schema = b.schema ? mergeSchemas(b.schema, s) : s;
+      (b.acc ??= new SchemaAccumulator()).add(parsed.value);
     } else if (parsed.kind === 'form' || parsed.kind === 'multipart') {
       const names = parsed.kind === 'form' ? parsed.fields.map(([k]) => k) : parsed.fields;
-      b.fields = [...new Set([...(b.fields ?? []), ...names])].slice(0, 200);
+      b.obs.fields = [...new Set([...(b.obs.fields ?? []), ...names])].slice(0, 200);
     }
   }
 }

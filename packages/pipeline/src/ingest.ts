@@ -68,6 +68,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     }
   }
 
+  catalog.secretKey(); // the keyed-hash secret exists before any redacted value is written
   const source = openSource(format, input.chunks, input.name);
   const analyzer = new Analyzer(opts.detector ? { detector: opts.detector } : {});
   analyzer.knowTemplates(catalog.knownTemplates());

@@ -27,6 +27,6 @@ export async function demoCommand(opts: { db?: string }): Promise<number> {
   endpointsCommand({ db });
   process.stdout.write('\n');
   findingsCommand({ db });
-  process.stdout.write(`\nExplore it: npx overhear endpoints --db ${db} --json | npx overhear export openapi --db ${db}\n`);
+  process.stdout.write(`\nExplore it:\n  npx overhear endpoints --db ${db} --json\n  npx overhear export openapi --db ${db}\n`);
   return 0;
 }

@@ -1,0 +1,2 @@
+// Placeholder until the detect package lands.
+export {};

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PathTemplater, segmentKind } from '../src/index.js';
+
+test('segment kinds: identifiers are parameters, words and versions are not', () => {
+  const cases: Array<[string, string]> = [
+    ['8812', 'integer'],
+    ['550e8400-e29b-41d4-a716-446655440000', 'uuid'],
+    ['507f1f77bcf86cd799439011', 'objectid'],
+    ['9f86d081884c7d659a2feaa0c55ad015', 'hex'],
+    ['2026-11-20', 'date'],
+    ['2026-11-20T10:00:00Z', 'datetime'],
+    ['jane.doe@example.com', 'email'],
+    ['1Z999AA10123456784', 'token'],
+    ['NjpTwgmENj11rGdUgpCQ9', 'token'],
+    ['order-88123', 'token'],
+    ['me', 'literal'],
+    ['search', 'literal'],
+    ['v2', 'literal'],
+    ['v1.2', 'literal'],
+    ['oauth2', 'literal'],
+    ['page2', 'literal'],
+    ['findByStatus', 'literal'],
+    ['user-profile', 'literal'],
+    ['deadbeef', 'literal'], // a hex-looking English word with no digit
+    ['', 'literal'],
+  ];
+  for (const [seg, kind] of cases) assert.equal(segmentKind(seg), kind, seg);
+});
+
+test('ids become named parameters; literals beside them stay', () => {
+  const t = new PathTemplater();
+  assert.equal(t.template('shop', '/api/v2/orders/8812').template, '/api/v2/orders/{orderId}');
+  assert.equal(t.template('shop', '/api/v2/orders/8813').template, '/api/v2/orders/{orderId}');
+  assert.equal(t.template('shop', '/api/v2/orders/search').template, '/api/v2/orders/search');
+  assert.equal(t.template('shop', '/api/v2/users/me').template, '/api/v2/users/me');
+  assert.equal(t.template('shop', '/api/v2/users/17/addresses').template, '/api/v2/users/{userId}/addresses');
+  assert.equal(t.template('shop', '/api/v2/categories/3/items/550e8400-e29b-41d4-a716-446655440000').template, '/api/v2/categories/{categoryId}/items/{itemId}');
+  assert.equal(t.template('shop', '/api/v2/reports/daily/2026-11-20').template, '/api/v2/reports/daily/{date}');
+  const r = t.template('shop', '/api/v2/orders/77/');
+  assert.equal(r.template, '/api/v2/orders/{orderId}', 'a trailing slash is the same endpoint');
+  assert.deepEqual(r.params, [{ name: 'orderId', value: '77', kind: 'integer' }]);
+});
+
+test('parameter names are unique within a template', () => {
+  const t = new PathTemplater();
+  assert.equal(t.template('h', '/7/8').template, '/{id}/{id2}');
+  assert.equal(t.template('h', '/files/1/files/2').template, '/files/{fileId}/files/{fileId2}');
+});
+
+test('a known template wins, with backtracking from a literal dead end', () => {
+  const t = new PathTemplater();
+  t.addTemplate('h', '/users/me');
+  t.addTemplate('h', '/users/{username}/repos');
+  assert.equal(t.template('h', '/users/me').template, '/users/me');
+  assert.equal(t.template('h', '/users/me/repos').template, '/users/{username}/repos', 'literal "me" has no "repos" child');
+  assert.equal(t.template('h', '/users/octocat/repos').template, '/users/{username}/repos', 'declared parameters accept words');
+});
+
+test('templates are per host', () => {
+  const t = new PathTemplater();
+  t.addTemplate('a', '/things/{thing}');
+  assert.equal(t.template('b', '/things/widget').template, '/things/widget');
+  assert.equal(t.template('a', '/things/widget').template, '/things/{thing}');
+});

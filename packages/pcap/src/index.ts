@@ -1,0 +1,2 @@
+// Placeholder until the pcap package lands.
+export {};
