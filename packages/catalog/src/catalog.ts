@@ -126,7 +126,7 @@ export class Catalog {
   private applyEndpoint(o: EndpointObservation): void {
     const hostId = this.hostId(o.host);
     this.stmt('touchHost').run({ hits: o.hits, first: o.firstSeen, last: o.lastSeen, id: hostId });
-    const row = this.stmt('upsertEndpoint').get(hostId, o.method, o.path, o.hits, o.scheme.http, o.scheme.https, o.firstSeen, o.lastSeen) as { id: number; servers: string };
+    const row = this.stmt('upsertEndpoint').get(hostId, o.method, o.path, o.hits, o.scheme.http, o.scheme.https, o.firstSeen, o.lastSeen, o.deprecationSignals) as { id: number; servers: string };
     const id = row.id;
     if (o.servers.length) {
       const servers = new Set<string>(JSON.parse(row.servers) as string[]);
@@ -140,7 +140,7 @@ export class Catalog {
     for (const p of o.parameters) {
       const old = this.stmt('getParam').get(id, p.location, p.name) as { schema: string } | undefined;
       const schema = old ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, p.schema) : p.schema;
-      this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count);
+      this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null);
     }
     for (const b of o.bodies) {
       const old = this.stmt('getBody').get(id, b.direction, b.status, b.mediaType) as { schema: string | null; fields: string | null } | undefined;
@@ -151,7 +151,7 @@ export class Catalog {
       this.stmt('putBody').run(id, b.direction, b.status, b.mediaType, schema ? JSON.stringify(schema) : null, fields ? JSON.stringify(fields) : null, b.count);
     }
     for (const s of o.sensitive) this.stmt('addSensitive').run(id, s.location, s.name, s.type, s.preview, s.hash, s.count, s.firstSeen, s.lastSeen);
-    for (const f of o.findings) this.stmt('addFinding').run(id, f.rule, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
+    for (const f of o.findings) this.stmt('addFinding').run(id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
     for (const c of o.consumers) this.stmt('addConsumer').run(id, c.kind, c.id, c.count, c.firstSeen, c.lastSeen);
   }
 
@@ -184,24 +184,29 @@ const SQL = {
   upsertHost: `INSERT INTO hosts (name) VALUES (?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`,
   touchHost: `UPDATE hosts SET hits = hits + @hits, first_seen = min(coalesce(first_seen, @first), @first), last_seen = max(coalesce(last_seen, @last), @last) WHERE id = @id`,
   addTls: `UPDATE hosts SET tls_connections = tls_connections + ? WHERE name = ?`,
-  upsertEndpoint: `INSERT INTO endpoints (host_id, method, path, hits, http_hits, https_hits, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  upsertEndpoint: `INSERT INTO endpoints (host_id, method, path, hits, http_hits, https_hits, first_seen, last_seen, deprecation_signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(host_id, method, path) DO UPDATE SET hits = hits + excluded.hits, http_hits = http_hits + excluded.http_hits,
-      https_hits = https_hits + excluded.https_hits, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+      https_hits = https_hits + excluded.https_hits, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+      deprecation_signals = deprecation_signals + excluded.deprecation_signals
     RETURNING id, servers`,
   setServers: `UPDATE endpoints SET servers = ? WHERE id = ?`,
   addStatus: `INSERT INTO endpoint_status (endpoint_id, status, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   addAuth: `INSERT INTO endpoint_auth (endpoint_id, scheme, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   addTraffic: `INSERT INTO traffic (endpoint_id, hour, hits) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET hits = hits + excluded.hits`,
   getParam: `SELECT schema FROM parameters WHERE endpoint_id = ? AND location = ? AND name = ?`,
-  putParam: `INSERT INTO parameters (endpoint_id, location, name, schema, count) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT DO UPDATE SET schema = excluded.schema, count = count + excluded.count`,
+  putParam: `INSERT INTO parameters (endpoint_id, location, name, schema, count, min_value, max_value) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO UPDATE SET schema = excluded.schema, count = count + excluded.count,
+      min_value = CASE WHEN min_value IS NULL THEN excluded.min_value WHEN excluded.min_value IS NULL THEN min_value ELSE min(min_value, excluded.min_value) END,
+      max_value = CASE WHEN max_value IS NULL THEN excluded.max_value WHEN excluded.max_value IS NULL THEN max_value ELSE max(max_value, excluded.max_value) END`,
   getBody: `SELECT schema, fields FROM bodies WHERE endpoint_id = ? AND direction = ? AND status = ? AND media_type = ?`,
   putBody: `INSERT INTO bodies (endpoint_id, direction, status, media_type, schema, fields, count) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET schema = excluded.schema, fields = excluded.fields, count = count + excluded.count`,
   addSensitive: `INSERT INTO sensitive (endpoint_id, location, name, type, preview, hash, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-  addFinding: `INSERT INTO findings (endpoint_id, rule, severity, owasp, evidence, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(endpoint_id, rule, evidence) DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+  addFinding: `INSERT INTO findings (endpoint_id, rule, key, severity, owasp, evidence, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(endpoint_id, rule, key) DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
+      last_seen = max(last_seen, excluded.last_seen), evidence = excluded.evidence,
+      severity = CASE WHEN instr('critical high medium low info', excluded.severity) < instr('critical high medium low info', severity) THEN excluded.severity ELSE severity END`,
   addConsumer: `INSERT INTO consumers (endpoint_id, kind, id, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
 } as const;

@@ -137,4 +137,33 @@ export const migrations: string[] = [
     stats TEXT NOT NULL
   );
   `,
+  /* 2: finding identity without values; parameter ranges; spec states and drift */ `
+  CREATE TABLE findings_v2 (
+    id INTEGER PRIMARY KEY,
+    endpoint_id INTEGER NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    owasp TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    UNIQUE (endpoint_id, rule, key)
+  );
+  INSERT INTO findings_v2 (id, endpoint_id, rule, key, severity, owasp, evidence, count, first_seen, last_seen)
+    SELECT id, endpoint_id, rule, evidence, severity, owasp, evidence, count, first_seen, last_seen FROM findings;
+  DROP TABLE findings;
+  ALTER TABLE findings_v2 RENAME TO findings;
+  CREATE INDEX findings_by_rule ON findings(rule);
+  ALTER TABLE parameters ADD COLUMN min_value REAL;
+  ALTER TABLE parameters ADD COLUMN max_value REAL;
+  ALTER TABLE endpoints ADD COLUMN deprecation_signals INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE endpoints ADD COLUMN state_reason TEXT;
+  ALTER TABLE endpoints ADD COLUMN drift TEXT;
+  ALTER TABLE specs ADD COLUMN hosts TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE spec_operations ADD COLUMN shape TEXT;
+  ALTER TABLE spec_operations ADD COLUMN unused INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE spec_operations ADD COLUMN host TEXT;
+  `,
 ];

@@ -1,2 +1,24 @@
-// Placeholder until the detect package lands.
-export {};
+export { classifyValue, type ClassifyContext } from './classify.js';
+export { scanExchange, createScanner, DEFAULT_SCAN_LIMITS, type ScanOptions, type ExchangeScanner } from './scan-exchange.js';
+export { findInText, type TextMatch, type TextScanOptions } from './scan-text.js';
+export { createRedactor, maskValue, type Redactor } from './redact.js';
+export { redactJson, redactText } from './redact-body.js';
+export { decodeJwt, isJwt, type DecodedJwt } from './jwt.js';
+export { nameHint, nameWords, compactName, type NameHint } from './names.js';
+export { PII_TYPES, SECRET_TYPES, isPiiType, isSecretType, type PiiType, type SecretType, type BuiltinType } from './types.js';
+export { compileCustomType, type CustomTypeConfig, type CustomType } from './classifiers/custom.js';
+export { isEmail } from './classifiers/email.js';
+export { isPhone, parsePhone, DEFAULT_PHONE_REGIONS } from './classifiers/phone.js';
+export { isCardNumber, luhn, cardIssuer } from './classifiers/card.js';
+export { isIban, mod97 } from './classifiers/iban.js';
+export { isSsn } from './classifiers/ssn.js';
+export { isIpAddress, isIpv4, isIpv6, isPublicIp } from './classifiers/ip.js';
+export { isDateOfBirth } from './classifiers/date-of-birth.js';
+export { looksLikePersonName } from './classifiers/person-name.js';
+export { looksLikePostalAddress } from './classifiers/postal-address.js';
+export { isLatLonPair, isLatLonString } from './classifiers/geolocation.js';
+export { looksLikePassword } from './classifiers/password.js';
+export { looksRandomToken, shannonEntropy } from './classifiers/entropy.js';
+export { classifyKey, type KeyType } from './classifiers/cloud-keys.js';
+export { parseAuthorization, isBasicCredential, hasUrlCredentials, type AuthCredential } from './classifiers/authorization.js';
+export { evaluateRules, RULES, DEFAULT_MAX_SESSION_COOKIE_SECONDS, DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_MAX_PAGE_SIZE, CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions, type Rule, type RuleContext, type RuleHit } from './rules/index.js';

@@ -11,6 +11,9 @@ export interface ParamObservation {
   name: string;
   schema: JsonSchema;
   count: number;
+  /** Smallest and largest numeric value seen (page sizes, ids), when values were numbers. */
+  min?: number;
+  max?: number;
 }
 
 export interface BodyObservation {
@@ -38,9 +41,11 @@ export interface SensitiveObservation {
 
 export interface FindingObservation {
   rule: string;
+  /** Identity within the endpoint, free of values ("email in query email"): hits with one key are one finding. */
+  key: string;
   severity: Severity;
   owasp: string;
-  /** Redacted. Findings with the same rule and evidence on one endpoint are one finding. */
+  /** Redacted; the latest example. */
   evidence: string;
   count: number;
   firstSeen: number;
@@ -78,6 +83,8 @@ export interface EndpointObservation {
   consumers: ConsumerObservation[];
   /** Server addresses seen ("ip:port"), for hosts named by address only. */
   servers: string[];
+  /** Responses carrying Deprecation or Sunset headers. */
+  deprecationSignals: number;
 }
 
 export interface ObservationBatch {

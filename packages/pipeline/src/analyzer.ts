@@ -66,7 +66,8 @@ class EndpointAggregate {
   readonly params = new Map<string, ParamObservation>();
   readonly bodies = new Map<string, { obs: BodyObservation; acc?: SchemaAccumulator }>();
   readonly sensitive = new Map<string, Counted<Detection['sensitive'][number]>>();
-  readonly findings = new Map<string, Counted<Detection['findings'][number]>>();
+  readonly findings = new Map<string, Counted<Detection['findings'][number] & { key: string }>>();
+  deprecationSignals = 0;
   readonly consumers = new Map<string, Counted<Detection['consumers'][number]>>();
   readonly servers = new Set<string>();
   constructor(readonly host: string, readonly method: string, readonly path: string) {}
@@ -153,7 +154,10 @@ export class Analyzer {
     else ep.http++;
     bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
     if (ex.server && ep.servers.size < 16) ep.servers.add(`${ex.server.ip}:${ex.server.port}`);
-    if (ex.response) bump(ep.status, ex.response.status);
+    if (ex.response) {
+      bump(ep.status, ex.response.status);
+      if (ex.response.headers.some(([n]) => n === 'deprecation' || n === 'sunset')) ep.deprecationSignals++;
+    }
 
     const creds = credentials(ex);
     const auth = [...new Set(creds.map((c) => c.scheme))].sort();
@@ -162,7 +166,7 @@ export class Analyzer {
     for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
 
     for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)));
-    for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value));
+    for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value), value);
     for (const [name, value] of req.headers) {
       if (name === 'cookie') {
         for (const c of cookieNames(value)) this.param(ep, 'cookie', c, { type: 'string' });
@@ -175,7 +179,15 @@ export class Analyzer {
     if (this.detector) {
       const d = this.detector(ex, { template, pathParams, auth });
       for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t);
-      for (const f of d.findings) countOnce(ep.findings, `${f.rule}\u0000${f.evidence}`, f, t);
+      for (const f of d.findings) {
+        const key = findingKey(f.evidence);
+        const c = ep.findings.get(`${f.rule}\u0000${key}`);
+        if (c) {
+          const severity = (SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[c.value.severity] ?? 4) ? f.severity : c.value.severity;
+          c.value = { ...f, key, severity, evidence: mergeEvidence(c.value.evidence, f.evidence) };
+        }
+        countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t);
+      }
       for (const c of d.consumers) countOnce(ep.consumers, `${c.kind}\u0000${c.id}`, c, t, this.maxConsumers);
     }
   }
@@ -209,6 +221,7 @@ export class Analyzer {
         findings: [...ep.findings.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
         consumers: [...ep.consumers.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
         servers: [...ep.servers],
+        deprecationSignals: ep.deprecationSignals,
       });
     }
     const batch: ObservationBatch = { endpoints, tlsHosts: this.tlsHosts };
@@ -217,14 +230,22 @@ export class Analyzer {
     return batch;
   }
 
-  private param(ep: EndpointAggregate, location: ParamLocation, name: string, schema: JsonSchema): void {
+  private param(ep: EndpointAggregate, location: ParamLocation, name: string, schema: JsonSchema, value?: string): void {
     const key = `${location}\u0000${name}`;
-    const p = ep.params.get(key);
+    let p = ep.params.get(key);
     if (p) {
       p.count++;
       p.schema = mergeSchemas(p.schema, schema);
     } else if (ep.params.size < 500) {
-      ep.params.set(key, { location, name, schema, count: 1 });
+      ep.params.set(key, (p = { location, name, schema, count: 1 }));
+    } else return;
+    // Numeric ranges answer "is limit=500 accepted?" without keeping values.
+    if (value !== undefined && (schema.type === 'integer' || schema.type === 'number')) {
+      const n = Number(value);
+      if (Number.isFinite(n)) {
+        if (p.min === undefined || n < p.min) p.min = n;
+        if (p.max === undefined || n > p.max) p.max = n;
+      }
     }
   }
 
@@ -245,6 +266,29 @@ export class Analyzer {
       b.obs.fields = [...new Set([...(b.obs.fields ?? []), ...names])].slice(0, 200);
     }
   }
+}
+
+const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/**
+ * A finding's identity within an endpoint: its evidence without the parts
+ * that vary per value (masked previews in parentheses, numbers), so that
+ * "email in query email (j***@e***.com)" for a thousand customers is one finding.
+ */
+export function findingKey(evidence: string): string {
+  const list = LIST_EVIDENCE.exec(evidence);
+  if (list) return list[1]!;
+  return evidence.replace(/\s*\([^()]*\)/g, '').replace(/\d+/g, '#').trim();
+}
+
+/** Evidence of the form "what: a, b, c" lists types; the same finding's lists are united. */
+const LIST_EVIDENCE = /^([^:()]+): ([\w-]+(?:, [\w-]+)*)$/;
+
+export function mergeEvidence(older: string, newer: string): string {
+  const a = LIST_EVIDENCE.exec(older);
+  const b = LIST_EVIDENCE.exec(newer);
+  if (!a || !b || a[1] !== b[1]) return newer;
+  return `${a[1]}: ${[...new Set([...a[2]!.split(', '), ...b[2]!.split(', ')])].sort().join(', ')}`;
 }
 
 function cookieNames(header: string): string[] {

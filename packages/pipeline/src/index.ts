@@ -2,3 +2,4 @@ export { Analyzer, type Detector, type Detection, type ExchangeContext, type Ana
 export { ingestPath, openCatalog, type IngestSummary, type IngestOptions } from './ingest.js';
 export { openInput, hashFile, type Input } from './input.js';
 export { sniffFormat, type InputFormat } from './sniff.js';
+export { createDetector, userAgentFamily, type DetectorOptions } from './detector.js';

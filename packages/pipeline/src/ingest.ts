@@ -2,7 +2,9 @@ import { InputError, type ExchangeSource, type SourceStats } from '@overhear/mod
 import { readHar } from '@overhear/har';
 import { mergeSchemas } from '@overhear/infer';
 import { Catalog } from '@overhear/catalog';
+import type { RuleContext } from '@overhear/detect';
 import { Analyzer, type Detector } from './analyzer.js';
+import { createDetector } from './detector.js';
 import { hashFile, openInput } from './input.js';
 import { sniffFormat, type InputFormat } from './sniff.js';
 
@@ -22,7 +24,9 @@ export interface IngestSummary {
 }
 
 export interface IngestOptions {
+  /** Defaults to the built-in detector keyed with the catalog's secret. */
   detector?: Detector;
+  rules?: RuleContext;
   /** Called as bytes are read (for progress bars). */
   onBytes?: (bytesRead: number, size: number | undefined) => void;
 }
@@ -68,9 +72,9 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     }
   }
 
-  catalog.secretKey(); // the keyed-hash secret exists before any redacted value is written
+  const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), ...(opts.rules ? { rules: opts.rules } : {}) });
   const source = openSource(format, input.chunks, input.name);
-  const analyzer = new Analyzer(opts.detector ? { detector: opts.detector } : {});
+  const analyzer = new Analyzer({ detector });
   analyzer.knowTemplates(catalog.knownTemplates());
   for await (const ex of source) analyzer.add(ex);
   for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);

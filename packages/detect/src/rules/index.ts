@@ -1,0 +1,49 @@
+/**
+ * Per-exchange finding rules. Each looks at one exchange and its sensitive
+ * matches; aggregates over an endpoint (rates, counts, first/last seen) are
+ * the catalog's job.
+ *
+ * | rule | OWASP API 2023 | default severity |
+ * |---|---|---|
+ * | pii-in-url | API8 Security Misconfiguration | medium |
+ * | secret-in-url | API2 Broken Authentication | high |
+ * | cleartext-sensitive | API8 Security Misconfiguration | high (medium for PII only) |
+ * | long-lived-session-cookie | API2 Broken Authentication | medium (low for SameSite only) |
+ * | secret-in-response | API3 Broken Object Property Level Authorization | high (critical for passwords, private keys) |
+ * | pii-to-third-party | API3 Broken Object Property Level Authorization | medium |
+ * | verbose-error | API8 Security Misconfiguration | low (medium for SQL errors, debug pages) |
+ * | permissive-cors | API8 Security Misconfiguration | high / medium |
+ * | weak-jwt | API2 Broken Authentication | medium (critical for alg none) |
+ * | unauthenticated-pii | API2 Broken Authentication | high |
+ * | unbounded-page-size | API4 Unrestricted Resource Consumption | medium |
+ *
+ * credential-stuffing (API2) is stateful: see CredentialStuffingDetector.
+ */
+import type { Exchange, SensitiveMatch } from '@overhear/model';
+import type { Rule, RuleContext, RuleHit } from './types.js';
+import { piiInUrl } from './pii-in-url.js';
+import { secretInUrl } from './secret-in-url.js';
+import { cleartextSensitive } from './cleartext-sensitive.js';
+import { longLivedSessionCookie } from './long-lived-session-cookie.js';
+import { secretInResponse } from './secret-in-response.js';
+import { piiToThirdParty } from './pii-to-third-party.js';
+import { verboseError } from './verbose-error.js';
+import { permissiveCors } from './permissive-cors.js';
+import { weakJwt } from './weak-jwt.js';
+import { unauthenticatedPii } from './unauthenticated-pii.js';
+import { unboundedPageSize } from './unbounded-page-size.js';
+
+export type { Rule, RuleContext, RuleHit } from './types.js';
+export { DEFAULT_MAX_SESSION_COOKIE_SECONDS } from './long-lived-session-cookie.js';
+export { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from './weak-jwt.js';
+
+export { DEFAULT_MAX_PAGE_SIZE } from './unbounded-page-size.js';
+export { CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions } from './credential-stuffing.js';
+
+export const RULES: readonly Rule[] = [piiInUrl, secretInUrl, cleartextSensitive, longLivedSessionCookie, secretInResponse, piiToThirdParty, verboseError, permissiveCors, weakJwt, unauthenticatedPii, unboundedPageSize];
+
+export function evaluateRules(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext = {}, rules: readonly Rule[] = RULES): RuleHit[] {
+  const out: RuleHit[] = [];
+  for (const r of rules) out.push(...r.evaluate(ex, matches, ctx));
+  return out;
+}
