@@ -71,10 +71,12 @@ test('the demo export is valid OpenAPI 3.1 and describes the demo routes', async
 test('overhear demo runs the main job on the shipped captures', () => {
   const { dir, cleanup } = tempDir();
   try {
-    const r = runCli(['demo', '--db', join(dir, 'demo.db')]);
+    const r = runCli(['demo', '--no-serve', '--db', join(dir, 'demo.db')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /229 exchanges → 19 endpoints/);
-    assert.match(r.stdout, /19 endpoints on 2 hosts/);
+    assert.match(r.stdout, /imported "Shop Storefront API" 2\.3\.0 as spec #1: 15 operations for shop\.example\.com/);
+    assert.match(r.stdout, /20 endpoints on 2 hosts \(1 declared but never seen\)/);
+    assert.match(r.stdout, /unauthenticated-pii/);
   } finally {
     cleanup();
   }

@@ -140,7 +140,7 @@ export class Catalog {
     for (const p of o.parameters) {
       const old = this.stmt('getParam').get(id, p.location, p.name) as { schema: string } | undefined;
       const schema = old ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, p.schema) : p.schema;
-      this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null);
+      this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null, p.longestRun ?? null);
     }
     for (const b of o.bodies) {
       const old = this.stmt('getBody').get(id, b.direction, b.status, b.mediaType) as { schema: string | null; fields: string | null } | undefined;
@@ -186,7 +186,9 @@ const SQL = {
   addTls: `UPDATE hosts SET tls_connections = tls_connections + ? WHERE name = ?`,
   upsertEndpoint: `INSERT INTO endpoints (host_id, method, path, hits, http_hits, https_hits, first_seen, last_seen, deprecation_signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(host_id, method, path) DO UPDATE SET hits = hits + excluded.hits, http_hits = http_hits + excluded.http_hits,
-      https_hits = https_hits + excluded.https_hits, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+      https_hits = https_hits + excluded.https_hits,
+      first_seen = CASE WHEN hits = 0 THEN excluded.first_seen ELSE min(first_seen, excluded.first_seen) END,
+      last_seen = max(last_seen, excluded.last_seen),
       deprecation_signals = deprecation_signals + excluded.deprecation_signals
     RETURNING id, servers`,
   setServers: `UPDATE endpoints SET servers = ? WHERE id = ?`,
@@ -194,10 +196,11 @@ const SQL = {
   addAuth: `INSERT INTO endpoint_auth (endpoint_id, scheme, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   addTraffic: `INSERT INTO traffic (endpoint_id, hour, hits) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET hits = hits + excluded.hits`,
   getParam: `SELECT schema FROM parameters WHERE endpoint_id = ? AND location = ? AND name = ?`,
-  putParam: `INSERT INTO parameters (endpoint_id, location, name, schema, count, min_value, max_value) VALUES (?, ?, ?, ?, ?, ?, ?)
+  putParam: `INSERT INTO parameters (endpoint_id, location, name, schema, count, min_value, max_value, longest_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET schema = excluded.schema, count = count + excluded.count,
       min_value = CASE WHEN min_value IS NULL THEN excluded.min_value WHEN excluded.min_value IS NULL THEN min_value ELSE min(min_value, excluded.min_value) END,
-      max_value = CASE WHEN max_value IS NULL THEN excluded.max_value WHEN excluded.max_value IS NULL THEN max_value ELSE max(max_value, excluded.max_value) END`,
+      max_value = CASE WHEN max_value IS NULL THEN excluded.max_value WHEN excluded.max_value IS NULL THEN max_value ELSE max(max_value, excluded.max_value) END,
+      longest_run = max(coalesce(longest_run, 0), coalesce(excluded.longest_run, 0))`,
   getBody: `SELECT schema, fields FROM bodies WHERE endpoint_id = ? AND direction = ? AND status = ? AND media_type = ?`,
   putBody: `INSERT INTO bodies (endpoint_id, direction, status, media_type, schema, fields, count) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET schema = excluded.schema, fields = excluded.fields, count = count + excluded.count`,

@@ -166,4 +166,7 @@ export const migrations: string[] = [
   ALTER TABLE spec_operations ADD COLUMN unused INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE spec_operations ADD COLUMN host TEXT;
   `,
+  /* 3: longest run of consecutive integer values seen in a parameter (id walks) */ `
+  ALTER TABLE parameters ADD COLUMN longest_run INTEGER;
+  `,
 ];

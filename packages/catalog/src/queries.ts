@@ -18,10 +18,14 @@ interface EndpointRow {
   first_seen: number;
   last_seen: number;
   state: EndpointState;
+  state_reason: string | null;
   risk: number;
+  drift: string | null;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+/** Declared-but-never-seen endpoints have no first or last sighting. */
+const isoOrNull = (ms: number): string | null => (ms > 0 ? iso(ms) : null);
 
 function groupBy<R extends { endpoint_id: number }>(rows: R[]): Map<number, R[]> {
   const m = new Map<number, R[]>();
@@ -37,7 +41,7 @@ function endpointRows(db: Database.Database, f: EndpointFilter): EndpointRow[] {
   const where = f.host ? 'WHERE h.name = @host' : '';
   return db
     .prepare(
-      `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.http_hits, e.https_hits, e.first_seen, e.last_seen, e.state, e.risk
+      `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.http_hits, e.https_hits, e.first_seen, e.last_seen, e.state, e.state_reason, e.risk, e.drift
        FROM endpoints e JOIN hosts h ON h.id = e.host_id ${where}
        ORDER BY h.name, e.path, e.method`,
     )
@@ -74,12 +78,13 @@ export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): En
       method: r.method,
       path: r.path,
       hits: r.hits,
-      firstSeen: iso(r.first_seen),
-      lastSeen: iso(r.last_seen),
+      firstSeen: isoOrNull(r.first_seen),
+      lastSeen: isoOrNull(r.last_seen),
       statusCodes,
       auth: schemes.sort(),
       unauthenticatedHits: unauthenticated,
       state: r.state,
+      stateReason: r.state_reason,
       risk: r.risk,
       findings: findings.get(r.id)?.[0]?.n ?? 0,
       sensitive: (sens.get(r.id) ?? [])
@@ -99,7 +104,8 @@ export interface EndpointShape {
   auth: string[];
   /** Credentials with where they are carried: "api-key-header:x-api-key", "session-cookie:sid", "bearer". */
   credentials: string[];
-  parameters: Array<{ location: ParamLocation; name: string; schema: JsonSchema; count: number }>;
+  parameters: Array<{ location: ParamLocation; name: string; schema: JsonSchema; count: number; min?: number; max?: number; longestRun?: number }>;
+  drift: unknown[];
   bodies: Array<{ direction: 'request' | 'response'; status: number; mediaType: string; schema?: JsonSchema; fields?: string[]; count: number }>;
   statusCodes: Record<string, number>;
   sensitive: Array<{ location: SensitiveLocation; name: string; type: string }>;
@@ -108,9 +114,9 @@ export interface EndpointShape {
 /** Everything needed to describe endpoints as OpenAPI: parameters and body schemas included. */
 export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): EndpointShape[] {
   const rows = endpointRows(db, f);
-  const params = perEndpoint<{ endpoint_id: number; location: ParamLocation; name: string; schema: string; count: number }>(
+  const params = perEndpoint<{ endpoint_id: number; location: ParamLocation; name: string; schema: string; count: number; min_value: number | null; max_value: number | null; longest_run: number | null }>(
     db,
-    'SELECT endpoint_id, location, name, schema, count FROM parameters',
+    'SELECT endpoint_id, location, name, schema, count, min_value, max_value, longest_run FROM parameters',
     f,
   );
   const bodies = perEndpoint<{ endpoint_id: number; direction: 'request' | 'response'; status: number; media_type: string; schema: string | null; fields: string | null; count: number }>(
@@ -132,7 +138,16 @@ export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): E
       credentials: (auth.get(r.id) ?? []).map((a) => a.scheme).filter((s) => s !== 'none').sort(),
       statusCodes: rec.statusCodes,
       sensitive: rec.sensitive,
-      parameters: (params.get(r.id) ?? []).map((p) => ({ location: p.location, name: p.name, schema: JSON.parse(p.schema) as JsonSchema, count: p.count })),
+      parameters: (params.get(r.id) ?? []).map((p) => ({
+        location: p.location,
+        name: p.name,
+        schema: JSON.parse(p.schema) as JsonSchema,
+        count: p.count,
+        ...(p.min_value !== null ? { min: p.min_value } : {}),
+        ...(p.max_value !== null ? { max: p.max_value } : {}),
+        ...(p.longest_run ? { longestRun: p.longest_run } : {}),
+      })),
+      drift: r.drift ? (JSON.parse(r.drift) as unknown[]) : [],
       bodies: (bodies.get(r.id) ?? []).map((b) => {
         const out: EndpointShape['bodies'][number] = { direction: b.direction, status: b.status, mediaType: b.media_type, count: b.count };
         if (b.schema) out.schema = JSON.parse(b.schema) as JsonSchema;

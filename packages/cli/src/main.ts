@@ -7,6 +7,8 @@ import { endpointsCommand } from './commands/endpoints.js';
 import { findingsCommand } from './commands/findings.js';
 import { exportOpenApiCommand } from './commands/export-openapi.js';
 import { demoCommand } from './commands/demo.js';
+import { specDiffCommand, specImportCommand, specListCommand, specRemoveCommand } from './commands/spec.js';
+import { loadConfig } from '@overhear/pipeline';
 
 /**
  * The `overhear` command. Exit codes (the contract): 0 ok; 1 bad input or
@@ -29,8 +31,9 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(dbOption())
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print nothing on success')
-    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean }) => {
-      code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false });
+    .option('--config <file>', 'settings file (default ./overhear.config.json)')
+    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean; config?: string }) => {
+      code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: loadConfig(o.config) });
     });
 
   program
@@ -70,8 +73,47 @@ export async function main(argv: string[]): Promise<number> {
     .command('demo')
     .description('ingest the shipped demo captures into a fresh catalog and show the inventory')
     .option('--db <file>', 'catalog file for the demo', 'overhear-demo.db')
-    .action(async (o: { db?: string }) => {
+    .option('--no-serve', 'print and exit (the dashboard is not served yet either way)')
+    .action(async (o: { db?: string; serve?: boolean; port?: string }) => {
       code = await demoCommand(o);
+    });
+
+  const spec = program.command('spec').description('declared OpenAPI specs: the documented inventory');
+  spec
+    .command('import')
+    .description('record a declared OpenAPI 2.0/3.0/3.1 document (JSON or YAML); a newer version of the same spec replaces the older')
+    .argument('<file>')
+    .addOption(dbOption())
+    .option('--host <host...>', 'host(s) the spec documents (default: from its servers / host)')
+    .option('--config <file>', 'settings file (default ./overhear.config.json)')
+    .action(async (file: string, o: { db?: string; host?: string[]; config?: string }) => {
+      code = await specImportCommand(file, { db: catalogPath(o.db), ...(o.host ? { host: o.host } : {}), config: loadConfig(o.config) });
+    });
+  spec
+    .command('list')
+    .description('the imported specs')
+    .addOption(dbOption())
+    .option('--json', 'print JSON')
+    .action((o: { db?: string; json?: boolean }) => {
+      code = specListCommand({ db: catalogPath(o.db), json: o.json ?? false });
+    });
+  spec
+    .command('remove')
+    .description('forget an imported spec (states are re-evaluated)')
+    .argument('<id>')
+    .addOption(dbOption())
+    .option('--config <file>', 'settings file (default ./overhear.config.json)')
+    .action((id: string, o: { db?: string; config?: string }) => {
+      code = specRemoveCommand(id, { db: catalogPath(o.db), config: loadConfig(o.config) });
+    });
+  spec
+    .command('diff')
+    .description('what the spec would need to say to match the traffic: shadow, zombie and orphan operations, and drift')
+    .addOption(dbOption())
+    .option('--host <host>', 'only this host')
+    .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+    .action((o: { db?: string; host?: string; format?: string }) => {
+      code = specDiffCommand({ ...o, db: catalogPath(o.db) });
     });
 
   try {

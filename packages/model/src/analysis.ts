@@ -69,8 +69,9 @@ export interface EndpointRecord {
   method: string;
   path: string;
   hits: number;
-  firstSeen: string;
-  lastSeen: string;
+  /** null for a declared operation never seen in traffic (state "unused"). */
+  firstSeen: string | null;
+  lastSeen: string | null;
   statusCodes: Record<string, number>;
   auth: string[];
   state: EndpointState;

@@ -14,6 +14,8 @@ export interface ParamObservation {
   /** Smallest and largest numeric value seen (page sizes, ids), when values were numbers. */
   min?: number;
   max?: number;
+  /** Longest run of consecutive integers among the values seen (1, 2, 3… → 3): a client walking ids. */
+  longestRun?: number;
 }
 
 export interface BodyObservation {

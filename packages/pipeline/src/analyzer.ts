@@ -20,8 +20,12 @@ import {
   parseBody,
   scalarType,
   stringFormat,
+  segmentKind,
+  splitPath,
   type SegmentKind,
+  type TemplateResult,
 } from '@overhear/infer';
+import { SpecMatcher, type DeclaredSpec } from '@overhear/spec';
 
 /**
  * Turns exchanges into per-endpoint observations: templating, parameters,
@@ -46,6 +50,19 @@ export interface ExchangeContext {
 export type Detector = (ex: Exchange, ctx: ExchangeContext) => Detection;
 
 const HOUR = 3_600_000;
+const MAX_ID_VALUES = 4096;
+
+/** Longest run of consecutive integers in a set: {3, 4, 5, 9} → 3. */
+export function longestRun(values: Set<number>): number {
+  let best = 0;
+  for (const v of values) {
+    if (values.has(v - 1)) continue; // not the start of a run
+    let len = 1;
+    while (values.has(v + len)) len++;
+    if (len > best) best = len;
+  }
+  return best;
+}
 
 interface Counted<T> {
   value: T;
@@ -70,6 +87,8 @@ class EndpointAggregate {
   deprecationSignals = 0;
   readonly consumers = new Map<string, Counted<Detection['consumers'][number]>>();
   readonly servers = new Set<string>();
+  /** Integer path-parameter values seen this batch, by parameter key. */
+  readonly idValues = new Map<string, Set<number>>();
   constructor(readonly host: string, readonly method: string, readonly path: string) {}
 }
 
@@ -133,15 +152,30 @@ export class Analyzer {
     this.maxConsumers = opts.maxConsumers ?? 1000;
   }
 
-  /** Makes templates already in the catalog (or a declared spec) win over new inference. */
+  /** Makes templates already in the catalog win over new inference. */
   knowTemplates(list: Iterable<{ host: string; path: string }>): void {
     for (const t of list) this.templater.addTemplate(t.host, t.path);
+  }
+
+  private readonly declared = new SpecMatcher();
+
+  /** Declared specs always win: traffic they match is filed under their templates and parameter names. */
+  knowDeclared(specsByHost: Map<string, DeclaredSpec[]>): void {
+    for (const [host, specs] of specsByHost) for (const s of specs) for (const op of s.operations) this.declared.add(host, op);
+  }
+
+  private template(host: string, method: string, path: string): TemplateResult {
+    if (this.declared.hasHost(host)) {
+      const m = this.declared.match(host, method, path);
+      if (m) return { template: m.template, params: declaredParams(m.template, path) };
+    }
+    return this.templater.template(host, path);
   }
 
   add(ex: Exchange): void {
     this.exchanges++;
     const req = ex.request;
-    const { template, params: pathParams } = this.templater.template(req.host, req.path);
+    const { template, params: pathParams } = this.template(req.host, req.method, req.path);
     const key = `${req.host}\u0000${req.method}\u0000${template}`;
     let ep = this.endpoints.get(key);
     if (!ep) this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, template)));
@@ -165,7 +199,7 @@ export class Analyzer {
     // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes).
     for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
 
-    for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)));
+    for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)), p.value);
     for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value), value);
     for (const [name, value] of req.headers) {
       if (name === 'cookie') {
@@ -214,7 +248,10 @@ export class Analyzer {
         scheme: { http: ep.http, https: ep.https },
         statusCodes: Object.fromEntries([...ep.status].map(([k, v]) => [String(k), v])),
         auth: Object.fromEntries(ep.auth),
-        parameters: [...ep.params.values()],
+        parameters: [...ep.params].map(([k, p]) => {
+          const ids = ep.idValues.get(k);
+          return ids ? { ...p, longestRun: longestRun(ids) } : p;
+        }),
         bodies: [...ep.bodies.values()].map(({ obs, acc }) => (acc ? { ...obs, schema: acc.toSchema() } : obs)),
         hourly: Object.fromEntries([...ep.hourly].map(([k, v]) => [String(k), v])),
         sensitive: [...ep.sensitive.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
@@ -245,6 +282,12 @@ export class Analyzer {
       if (Number.isFinite(n)) {
         if (p.min === undefined || n < p.min) p.min = n;
         if (p.max === undefined || n > p.max) p.max = n;
+        // Integer ids in paths: remember (boundedly) which were asked for, to see a client walking them.
+        if (location === 'path' && Number.isSafeInteger(n)) {
+          let seen = ep.idValues.get(key);
+          if (!seen) ep.idValues.set(key, (seen = new Set()));
+          if (seen.size < MAX_ID_VALUES) seen.add(n);
+        }
       }
     }
   }
@@ -289,6 +332,18 @@ export function mergeEvidence(older: string, newer: string): string {
   const b = LIST_EVIDENCE.exec(newer);
   if (!a || !b || a[1] !== b[1]) return newer;
   return `${a[1]}: ${[...new Set([...a[2]!.split(', '), ...b[2]!.split(', ')])].sort().join(', ')}`;
+}
+
+/** The values of a declared template's parameters in a concrete path. */
+function declaredParams(template: string, path: string): TemplateResult['params'] {
+  const t = splitPath(template);
+  const p = splitPath(path);
+  const out: TemplateResult['params'] = [];
+  t.forEach((seg, i) => {
+    const m = /^\{([^}]+)\}$/.exec(seg);
+    if (m && p[i] !== undefined) out.push({ name: m[1]!, value: p[i]!, kind: segmentKind(p[i]!) });
+  });
+  return out;
 }
 
 function cookieNames(header: string): string[] {

@@ -3,3 +3,6 @@ export { ingestPath, openCatalog, type IngestSummary, type IngestOptions } from 
 export { openInput, hashFile, type Input } from './input.js';
 export { sniffFormat, type InputFormat } from './sniff.js';
 export { createDetector, userAgentFamily, type DetectorOptions } from './detector.js';
+export { loadConfig, ruleContext, type OverhearConfig } from './config.js';
+export { reevaluate, loadDeclared, DERIVED_RULES } from './reevaluate.js';
+export { endpointFindings } from './endpoint-rules.js';

@@ -2,7 +2,8 @@ import { InputError, type ExchangeSource, type SourceStats } from '@overhear/mod
 import { readHar } from '@overhear/har';
 import { mergeSchemas } from '@overhear/infer';
 import { Catalog } from '@overhear/catalog';
-import type { RuleContext } from '@overhear/detect';
+import { ruleContext, type OverhearConfig } from './config.js';
+import { loadDeclared, reevaluate } from './reevaluate.js';
 import { Analyzer, type Detector } from './analyzer.js';
 import { createDetector } from './detector.js';
 import { hashFile, openInput } from './input.js';
@@ -26,7 +27,7 @@ export interface IngestSummary {
 export interface IngestOptions {
   /** Defaults to the built-in detector keyed with the catalog's secret. */
   detector?: Detector;
-  rules?: RuleContext;
+  config?: OverhearConfig;
   /** Called as bytes are read (for progress bars). */
   onBytes?: (bytesRead: number, size: number | undefined) => void;
 }
@@ -72,10 +73,12 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     }
   }
 
-  const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), ...(opts.rules ? { rules: opts.rules } : {}) });
+  const cfg = opts.config ?? {};
+  const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
   const source = openSource(format, input.chunks, input.name);
   const analyzer = new Analyzer({ detector });
   analyzer.knowTemplates(catalog.knownTemplates());
+  analyzer.knowDeclared(loadDeclared(catalog));
   for await (const ex of source) analyzer.add(ex);
   for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);
 
@@ -91,6 +94,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     ...(stats.fault ? { fault: stats.fault.message } : {}),
   };
   const applied = catalog.apply(batch, record);
+  if (applied) reevaluate(catalog, cfg);
   return summary(stats, applied ? batch.endpoints.length : 0, !applied);
 }
 

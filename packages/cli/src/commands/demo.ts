@@ -4,15 +4,18 @@ import { resolve } from 'node:path';
 import { ingestCommand } from './ingest.js';
 import { endpointsCommand } from './endpoints.js';
 import { findingsCommand } from './findings.js';
+import { specImportCommand } from './spec.js';
+import { loadConfig } from '@overhear/pipeline';
 
 /** The shipped captures, relative to this file (packages/cli/dist/src/commands/). */
 export const capturesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../captures');
 
 /**
  * The main job on the shipped captures: a fresh catalog, the demo HAR
- * ingested into it, the inventory and findings printed.
+ * ingested into it (after the shop's published spec), the inventory and
+ * findings printed.
  */
-export async function demoCommand(opts: { db?: string }): Promise<number> {
+export async function demoCommand(opts: { db?: string; serve?: boolean; port?: string }): Promise<number> {
   const db = resolve(opts.db ?? 'overhear-demo.db');
   for (const suffix of ['', '-wal', '-shm', '.key']) rmSync(db + suffix, { force: true });
   const har = resolve(capturesDir, 'demo.har');
@@ -21,7 +24,10 @@ export async function demoCommand(opts: { db?: string }): Promise<number> {
     return 1;
   }
   process.stdout.write(`overhear demo: a fresh catalog at ${db}\n\n`);
-  const code = await ingestCommand([har], { db });
+  // The shop's published spec is its documented inventory; the demo settings say which domains are the shop's own.
+  const config = loadConfig(resolve(capturesDir, 'demo-api/overhear.config.json'));
+  await specImportCommand(resolve(capturesDir, 'demo-api/openapi.yaml'), { db, config });
+  const code = await ingestCommand([har], { db, config });
   if (code !== 0) return code;
   process.stdout.write('\n');
   endpointsCommand({ db });

@@ -29,7 +29,8 @@ export function endpointsCommand(opts: { db: string; json?: boolean; host?: stri
     ]);
     process.stdout.write(table(['HOST', 'METHOD', 'PATH', 'HITS', 'STATUS', 'AUTH', 'STATE', 'SENSITIVE'], rows, { 0: 28, 2: 60, 7: 48 }) + '\n');
     const hosts = new Set(list.map((e) => e.host)).size;
-    process.stdout.write(`\n${list.length} endpoints on ${hosts} host${hosts === 1 ? '' : 's'}\n`);
+    const unseen = list.filter((e) => e.hits === 0).length;
+    process.stdout.write(`\n${list.length} endpoints on ${hosts} host${hosts === 1 ? '' : 's'}${unseen ? ` (${unseen} declared but never seen)` : ''}\n`);
     return 0;
   } finally {
     catalog.close();

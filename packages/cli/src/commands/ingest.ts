@@ -1,10 +1,11 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { InputError } from '@overhear/model';
-import { ingestPath, openCatalog, type IngestSummary } from '@overhear/pipeline';
+import { ingestPath, openCatalog, type IngestSummary, type OverhearConfig } from '@overhear/pipeline';
 import { formatBytes } from '../table.js';
 
 export interface IngestCommandOptions {
   db: string;
+  config?: OverhearConfig;
   json?: boolean;
   quiet?: boolean;
 }
@@ -20,6 +21,7 @@ export async function ingestCommand(paths: string[], opts: IngestCommandOptions)
       let started = false;
       try {
         const summary = await ingestPath(path, catalog, {
+          ...(opts.config ? { config: opts.config } : {}),
           onBytes: (n, size) => {
             if (!bar || size === undefined || size < 8 * 1024 * 1024) return;
             if (!started) bar.start(Math.ceil(size / 1048576), 0);

@@ -33,7 +33,7 @@ export const permissiveCors: Rule = {
         /* not a URL: still reflected */
       }
       // Reflection of the site's own front end is normal; without first-party domains there is no telling.
-      if (ctx.firstPartyDomains?.length && !isFirstParty(host, ctx)) return [hit(this, `request Origin ${host || origin} reflected with credentials allowed`)];
+      if (ctx.firstPartyDomains?.length && !isFirstParty(host, ctx)) return [hit(this, `any request Origin is reflected with credentials allowed (e.g. ${host || origin})`)];
     }
     return [];
   },

@@ -15,6 +15,7 @@ export const piiToThirdParty: Rule = {
     if (!ctx.firstPartyDomains?.length || isFirstParty(ex.request.host, ctx)) return [];
     const sent = matches.filter((m) => !m.location.startsWith('response') && isPii(m.type, ctx) && m.type !== 'ip-address');
     if (sent.length === 0) return [];
-    return [hit(this, `${ex.request.host} receives ${sent.map((m) => `${m.type} (${m.location} ${m.name})`).join(', ')}`)];
+    // "…: a, b" lists types, which analysis unites across exchanges into one finding per endpoint.
+    return [hit(this, `third party ${ex.request.host} receives personal data: ${[...new Set(sent.map((m) => m.type))].sort().join(', ')}`)];
   },
 };

@@ -1,0 +1,78 @@
+import type Database from 'better-sqlite3';
+import type { EndpointState, Severity } from '@overhear/model';
+
+/**
+ * What is derived from the whole catalog rather than from traffic as it
+ * arrives: endpoint states against declared specs, spec drift, and findings
+ * that need an endpoint's whole history. Each evaluation replaces the last
+ * one wholesale, in one transaction.
+ */
+
+export interface DerivedFinding {
+  host: string;
+  method: string;
+  path: string;
+  rule: string;
+  key: string;
+  severity: Severity;
+  owasp: string;
+  evidence: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface Evaluation {
+  states: Array<{ host: string; method: string; path: string; state: EndpointState; reason: string; drift?: unknown[] }>;
+  /** Declared operations with no endpoint row: listed in the inventory with no hits. */
+  unused: Array<{ host: string; method: string; path: string; reason: string }>;
+  findings: DerivedFinding[];
+  /** The rules this evaluation owns: their previous findings are dropped. */
+  rules: string[];
+}
+
+export interface ObservedRow {
+  id: number;
+  host: string;
+  method: string;
+  path: string;
+  hits: number;
+  firstSeen: number;
+  lastSeen: number;
+  deprecationSignals: number;
+}
+
+export function observedEndpoints(db: Database.Database): ObservedRow[] {
+  return db
+    .prepare(
+      `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.first_seen AS firstSeen, e.last_seen AS lastSeen, e.deprecation_signals AS deprecationSignals
+       FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE e.hits > 0`,
+    )
+    .all() as ObservedRow[];
+}
+
+export function applyEvaluation(db: Database.Database, ev: Evaluation): void {
+  const hostId = db.prepare('INSERT INTO hosts (name) VALUES (?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id');
+  const endpointId = db.prepare('SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE h.name = ? AND e.method = ? AND e.path = ?');
+  const insertUnused = db.prepare(`INSERT INTO endpoints (host_id, method, path, hits, first_seen, last_seen, state, state_reason) VALUES (?, ?, ?, 0, 0, 0, 'unused', ?)`);
+  const setState = db.prepare('UPDATE endpoints SET state = ?, state_reason = ?, drift = ? WHERE id = ?');
+  const addFinding = db.prepare(`INSERT INTO findings (endpoint_id, rule, key, severity, owasp, evidence, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(endpoint_id, rule, key) DO UPDATE SET evidence = excluded.evidence, count = excluded.count, severity = excluded.severity`);
+  db.transaction(() => {
+    db.prepare('DELETE FROM endpoints WHERE hits = 0').run(); // last evaluation's placeholders (cascades to their findings)
+    db.prepare(`UPDATE endpoints SET state = 'undocumented', state_reason = NULL, drift = NULL`).run();
+    if (ev.rules.length) db.prepare(`DELETE FROM findings WHERE rule IN (${ev.rules.map(() => '?').join(', ')})`).run(...ev.rules);
+    for (const u of ev.unused) {
+      const h = (hostId.get(u.host) as { id: number }).id;
+      insertUnused.run(h, u.method, u.path, u.reason);
+    }
+    for (const s of ev.states) {
+      const row = endpointId.get(s.host, s.method, s.path) as { id: number } | undefined;
+      if (row) setState.run(s.state, s.reason, s.drift?.length ? JSON.stringify(s.drift) : null, row.id);
+    }
+    for (const f of ev.findings) {
+      const row = endpointId.get(f.host, f.method, f.path) as { id: number } | undefined;
+      if (row) addFinding.run(row.id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
+    }
+  }).immediate();
+}

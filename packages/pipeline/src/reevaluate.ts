@@ -1,0 +1,68 @@
+import { applyEvaluation, endpointShapes, listEndpoints, observedEndpoints, specDocuments, type Catalog, type DerivedFinding, type Evaluation } from '@overhear/catalog';
+import { driftOf, evaluateStates, type DeclaredSpec } from '@overhear/spec';
+import type { OverhearConfig } from './config.js';
+import { endpointFindings } from './endpoint-rules.js';
+
+/** Rules whose findings are derived from the whole catalog and recomputed by each evaluation. */
+export const DERIVED_RULES = ['shadow-api', 'deprecated-api-in-use', 'unused-documented-api', 'spec-drift', 'enumerable-id', 'excessive-data-exposure'];
+
+/** Declared specs by host, from the catalog. */
+export function loadDeclared(catalog: Catalog): Map<string, DeclaredSpec[]> {
+  const byHost = new Map<string, DeclaredSpec[]>();
+  for (const d of specDocuments(catalog.db)) {
+    const spec = JSON.parse(d.document) as DeclaredSpec;
+    for (const h of d.hosts) {
+      const list = byHost.get(h) ?? [];
+      list.push(spec);
+      byHost.set(h, list);
+    }
+  }
+  return byHost;
+}
+
+/**
+ * Re-derives states, drift and whole-history findings after the catalog
+ * changed (an ingest, a spec imported or removed). Cost is linear in the
+ * number of endpoints and declared operations.
+ */
+export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}): Evaluation {
+  const specs = loadDeclared(catalog);
+  const observed = observedEndpoints(catalog.db);
+  const { verdicts, unused, findings } = evaluateStates(observed, specs, { unusedWindowMs: (cfg.unusedWindowDays ?? 30) * 86_400_000 });
+  const importedAt = new Map<string, number>();
+  for (const d of specDocuments(catalog.db)) for (const h of d.hosts) importedAt.set(h, Math.max(importedAt.get(h) ?? 0, d.importedAt));
+
+  const shapes = new Map(endpointShapes(catalog.db).map((s) => [`${s.host} ${s.method} ${s.path}`, s]));
+  const records = new Map(listEndpoints(catalog.db).map((r) => [`${r.host} ${r.method} ${r.path}`, r]));
+  const ev: Evaluation = { states: [], unused: [], findings: [], rules: DERIVED_RULES };
+  const seen = new Map(observed.map((o) => [`${o.host} ${o.method} ${o.path}`, o]));
+
+  observed.forEach((o, i) => {
+    const v = verdicts[i]!;
+    const key = `${o.host} ${o.method} ${o.path}`;
+    const shape = shapes.get(key);
+    const drift = v.declared && shape && (v.state === 'documented' || v.state === 'deprecated') ? driftOf(shape, v.declared) : [];
+    ev.states.push({ host: o.host, method: o.method, path: o.path, state: v.state, reason: v.reason, drift });
+    if (drift.length) {
+      const kinds = [...new Set(drift.map((d) => d.kind))].sort();
+      ev.findings.push({
+        host: o.host, method: o.method, path: o.path, rule: 'spec-drift', key: 'spec-drift', severity: 'low', owasp: 'API9:2023',
+        evidence: `traffic differs from the spec in ${drift.length} way${drift.length === 1 ? '' : 's'}: ${kinds.join(', ')}`,
+        count: drift.length, firstSeen: o.firstSeen, lastSeen: o.lastSeen,
+      });
+    }
+    if (shape) {
+      const rec = records.get(key);
+      ev.findings.push(...endpointFindings({ ...shape, firstSeenMs: o.firstSeen, lastSeenMs: o.lastSeen, unauthenticatedHits: Number(rec?.unauthenticatedHits ?? 0) }));
+    }
+  });
+  for (const u of unused) ev.unused.push({ host: u.host, method: u.method, path: u.path, reason: `declared in ${u.spec}; never called in the traffic seen` });
+  for (const f of findings) {
+    const o = seen.get(`${f.host} ${f.method} ${f.path}`);
+    const at = importedAt.get(f.host) ?? Date.now();
+    const d: DerivedFinding = { ...f, key: f.rule, count: o?.hits ?? 0, firstSeen: o?.firstSeen ?? at, lastSeen: o?.lastSeen ?? at };
+    ev.findings.push(d);
+  }
+  applyEvaluation(catalog.db, ev);
+  return ev;
+}
