@@ -76,3 +76,10 @@ export function applyEvaluation(db: Database.Database, ev: Evaluation): void {
     }
   }).immediate();
 }
+
+export function setRisks(db: Database.Database, risks: Array<{ host: string; method: string; path: string; risk: number }>): void {
+  const set = db.prepare('UPDATE endpoints SET risk = ? WHERE id = (SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE h.name = ? AND e.method = ? AND e.path = ?)');
+  db.transaction(() => {
+    for (const r of risks) set.run(r.risk, r.host, r.method, r.path);
+  }).immediate();
+}

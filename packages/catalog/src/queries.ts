@@ -68,6 +68,7 @@ export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): En
     f,
   );
   const findings = perEndpoint<{ endpoint_id: number; n: number }>(db, 'SELECT endpoint_id, count(*) AS n FROM findings $scope GROUP BY endpoint_id', f);
+  const consumers = perEndpoint<{ endpoint_id: number; kind: string; n: number }>(db, 'SELECT endpoint_id, kind, count(*) AS n FROM consumers $scope GROUP BY endpoint_id, kind', f);
   return rows.map((r) => {
     const statusCodes: Record<string, number> = {};
     for (const s of status.get(r.id) ?? []) statusCodes[String(s.status)] = s.count;
@@ -87,6 +88,8 @@ export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): En
       stateReason: r.state_reason,
       risk: r.risk,
       findings: findings.get(r.id)?.[0]?.n ?? 0,
+      // Who calls it: distinct client addresses, user-agent families and credentials (keyed hashes).
+      consumers: Object.fromEntries(['client-ip', 'user-agent', 'credential'].map((k) => [k === 'client-ip' ? 'clients' : k === 'user-agent' ? 'userAgents' : 'credentials', consumers.get(r.id)?.find((c) => c.kind === k)?.n ?? 0])),
       sensitive: (sens.get(r.id) ?? [])
         .map((s) => ({ location: s.location, name: s.name, type: s.type, count: s.count }))
         .sort((a, b) => a.location.localeCompare(b.location) || a.name.localeCompare(b.name) || a.type.localeCompare(b.type)),

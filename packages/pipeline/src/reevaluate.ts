@@ -1,4 +1,6 @@
-import { applyEvaluation, endpointShapes, listEndpoints, observedEndpoints, specDocuments, type Catalog, type DerivedFinding, type Evaluation } from '@overhear/catalog';
+import { applyEvaluation, endpointShapes, listEndpoints, listFindings, observedEndpoints, setRisks, specDocuments, type Catalog, type DerivedFinding, type Evaluation } from '@overhear/catalog';
+import { riskScore } from '@overhear/detect';
+import type { Severity } from '@overhear/model';
 import { driftOf, evaluateStates, type DeclaredSpec } from '@overhear/spec';
 import type { OverhearConfig } from './config.js';
 import { endpointFindings } from './endpoint-rules.js';
@@ -64,5 +66,24 @@ export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}): Evaluati
     ev.findings.push(d);
   }
   applyEvaluation(catalog.db, ev);
+  scoreRisks(catalog);
   return ev;
+}
+
+/** Risk per endpoint from its findings, data and exposure (riskScore in packages/detect documents the formula). */
+export function scoreRisks(catalog: Catalog): void {
+  const findings = new Map<string, Array<{ severity: Severity }>>();
+  for (const f of listFindings(catalog.db)) {
+    const k = `${f.host} ${f.method} ${f.path}`;
+    const list = findings.get(k) ?? [];
+    list.push(f);
+    findings.set(k, list);
+  }
+  const risks = listEndpoints(catalog.db).map((e) => ({
+    host: e.host,
+    method: e.method,
+    path: e.path,
+    risk: riskScore({ findings: findings.get(`${e.host} ${e.method} ${e.path}`) ?? [], sensitive: e.sensitive, unauthenticatedHits: Number(e.unauthenticatedHits ?? 0), state: e.state }),
+  }));
+  setRisks(catalog.db, risks);
 }
