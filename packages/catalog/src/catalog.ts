@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { EndpointObservation, JsonSchema, ObservationBatch } from '@overhear/model';
 import { migrations } from './migrations.js';
+import { mergeEndpoints } from './merge-endpoints.js';
 
 export type SchemaMerger = (existing: JsonSchema, incoming: JsonSchema) => JsonSchema;
 
@@ -114,6 +115,7 @@ export class Catalog {
         if (this.hasSource(source.sha256)) return false;
         this.stmt('insertSource').run(source.sha256, source.name, source.format, source.bytes, source.exchanges, JSON.stringify(source.skipped), source.fault ?? null, Date.now());
       }
+      for (const m of batch.merges ?? []) this.mergeEndpoints(m.host, m.from, m.into);
       for (const ep of batch.endpoints) this.applyEndpoint(ep);
       for (const [host, n] of Object.entries(batch.tlsHosts)) {
         this.hostId(host);
@@ -121,6 +123,12 @@ export class Catalog {
       }
       return true;
     }).immediate();
+  }
+
+  /** Moves what is held under the `from` paths of a host (all methods, or one) onto `into`, and deletes the merged rows (see merge-endpoints.ts). */
+  mergeEndpoints(host: string, from: string[], into: string, method?: string): number {
+    if (!this.mergeSchema) throw new Error('catalog opened without a schema merger cannot be written');
+    return mergeEndpoints(this.db, this.mergeSchema, host, from, into, method);
   }
 
   private applyEndpoint(o: EndpointObservation): void {
@@ -172,6 +180,11 @@ export class Catalog {
     let s = this.stmts.get(name);
     if (!s) this.stmts.set(name, (s = this.db.prepare(SQL[name])));
     return s;
+  }
+
+  /** Runs `fn` as one write transaction; catalog writes inside it nest as savepoints. */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {

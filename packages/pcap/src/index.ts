@@ -1,2 +1,3 @@
-// Placeholder until the pcap package lands.
-export {};
+export { readCapture, type ReadCaptureOptions } from './read-capture.js';
+export { captureFormat, type CaptureFormat } from './capture-format.js';
+export { defaultCaps, type CaptureCaps } from './caps.js';

@@ -1,5 +1,6 @@
 import { InputError, type ExchangeSource, type SourceStats } from '@overhear/model';
 import { readHar } from '@overhear/har';
+import { readCapture } from '@overhear/pcap';
 import { mergeSchemas } from '@overhear/infer';
 import { Catalog } from '@overhear/catalog';
 import { ruleContext, type OverhearConfig } from './config.js';
@@ -93,8 +94,12 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     skipped: stats.skipped,
     ...(stats.fault ? { fault: stats.fault.message } : {}),
   };
-  const applied = catalog.apply(batch, record);
-  if (applied) reevaluate(catalog, cfg);
+  // The batch and what it changes in derived state commit together: a kill between them can't leave stale states.
+  const applied = catalog.atomically(() => {
+    const ok = catalog.apply(batch, record);
+    if (ok) reevaluate(catalog, cfg);
+    return ok;
+  });
   return summary(stats, applied ? batch.endpoints.length : 0, !applied);
 }
 
@@ -104,6 +109,6 @@ function openSource(format: InputFormat, chunks: AsyncIterable<Buffer>, name: st
       return readHar(chunks, { file: name });
     case 'pcap':
     case 'pcapng':
-      throw new InputError(name, `${format} files are not supported yet`, 0);
+      return readCapture(chunks, { file: name });
   }
 }

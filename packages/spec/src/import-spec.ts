@@ -74,7 +74,7 @@ function parseDocument(text: string, file: string): Obj {
     }
   } else {
     try {
-      doc = parseYaml(trimmed, { maxAliasCount: 1000, uniqueKeys: false });
+      doc = parseYaml(trimmed, { maxAliasCount: 1000, uniqueKeys: false, logLevel: 'silent' });
     } catch (e) {
       if (e instanceof YAMLParseError) {
         const pos = e.linePos?.[0];

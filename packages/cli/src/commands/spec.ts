@@ -19,7 +19,8 @@ export async function specImportCommand(file: string, opts: { db: string; host?:
   if (hosts.length === 0) throw new UsageError(`${file}: the spec names no server host; say which host it documents with --host`);
   const catalog = openCatalog(opts.db);
   try {
-    const { id, replaced } = storeSpec(catalog.db, {
+    const { id, replaced } = catalog.atomically(() => {
+      const stored = storeSpec(catalog.db, {
       name: file,
       sha256: createHash('sha256').update(text).digest('hex'),
       title: spec.title,
@@ -28,8 +29,10 @@ export async function specImportCommand(file: string, opts: { db: string; host?:
       basePath: spec.basePath,
       document: JSON.stringify(spec),
       operations: spec.operations.map((o) => ({ method: o.method, path: o.path, deprecated: o.deprecated })),
+      });
+      reevaluate(catalog, opts.config);
+      return stored;
     });
-    reevaluate(catalog, opts.config);
     const label = spec.title ? `"${spec.title}" ${spec.version}` : file;
     process.stdout.write(`imported ${label} as spec #${id}: ${spec.operations.length} operations for ${hosts.join(', ')}${replaced.length ? ` (replaces #${replaced.join(', #')})` : ''}\n`);
     process.stdout.write(summary(listEndpoints(catalog.db).filter((e) => hosts.includes(e.host))) + '\n');
@@ -61,8 +64,10 @@ export function specRemoveCommand(id: string, opts: { db: string; config: Overhe
   if (!/^\d+$/.test(id)) throw new UsageError(`spec id must be a number (see \`overhear spec list\`), not "${id}"`);
   const catalog = openCatalog(opts.db);
   try {
-    if (!removeSpec(catalog.db, Number(id))) throw new UsageError(`no spec #${id} (see \`overhear spec list\`)`);
-    reevaluate(catalog, opts.config);
+    catalog.atomically(() => {
+      if (!removeSpec(catalog.db, Number(id))) throw new UsageError(`no spec #${id} (see \`overhear spec list\`)`);
+      reevaluate(catalog, opts.config);
+    });
     process.stdout.write(`removed spec #${id}\n`);
     return 0;
   } finally {

@@ -1,0 +1,56 @@
+/** Limits that keep memory bounded on any input. Every one is counted in stats when it bites. */
+export interface CaptureCaps {
+  /** Largest packet record accepted (bytes captured); a bigger claim is a fault. */
+  maxPacketBytes: number;
+  /** Body bytes kept per message after decoding; `length` still counts the whole entity. */
+  maxBodyBytes: number;
+  /** Encoded (compressed) body bytes held per message for decoding. */
+  maxEncodedBytes: number;
+  /** Decoded bytes produced per body before decoding stops (`decode-capped`). */
+  maxDecodedBytes: number;
+  /** Decoded/encoded ratio allowed beyond `decodeRatioFloor` decoded bytes. */
+  maxDecodeRatio: number;
+  decodeRatioFloor: number;
+  /** Size of one message header block. */
+  maxHeaderBytes: number;
+  /** Out-of-order bytes held per flow (both directions) before a hole is given up as a gap. */
+  maxFlowBufferedBytes: number;
+  /** Out-of-order, header, body and encoded bytes held across all flows. */
+  maxTotalBufferedBytes: number;
+  /** Open TCP flows tracked at once; the least recently active are evicted beyond this. */
+  maxFlows: number;
+  /** A flow with no packet for this long (capture time) is closed. */
+  idleTimeoutMs: number;
+  /** Requests waiting for a response on one connection. */
+  maxPendingRequests: number;
+}
+
+export const defaultCaps: Readonly<CaptureCaps> = Object.freeze({
+  maxPacketBytes: 262_144,
+  maxBodyBytes: 1_048_576,
+  maxEncodedBytes: 8_388_608,
+  maxDecodedBytes: 16_777_216,
+  maxDecodeRatio: 100,
+  decodeRatioFloor: 262_144,
+  maxHeaderBytes: 65_536,
+  maxFlowBufferedBytes: 4_194_304,
+  maxTotalBufferedBytes: 134_217_728,
+  maxFlows: 65_536,
+  idleTimeoutMs: 300_000,
+  maxPendingRequests: 100,
+});
+
+/** A fault in the capture container, at an absolute byte offset. */
+export class CaptureFault extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = 'CaptureFault';
+  }
+}
+
+/** Receives each packet record. `buf` is a view valid only during the call: copy what you keep. */
+export interface PacketSink {
+  packet(buf: Buffer, start: number, end: number, origLen: number, tsMs: number, linkType: number): void;
+  /** A packet from an interface whose link type cannot be decoded. */
+  unsupportedLink(linkType: number): void;
+}

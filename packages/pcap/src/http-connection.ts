@@ -1,0 +1,134 @@
+import type { Exchange } from '@overhear/model';
+import type { Budget } from './budget.js';
+import { toExchange, type BodyLimits, type ConnInfo, type Tx } from './http-exchange.js';
+import { BODY_CHUNKED, BODY_EOF, BODY_LENGTH, BODY_NONE, HttpStream, type HttpMessage, type HttpStreamLimits, type HttpStreamOwner } from './http-stream.js';
+
+export interface HttpEnv {
+  limits: HttpStreamLimits & BodyLimits;
+  maxPendingRequests: number;
+  budget: Budget;
+  emit(ex: Exchange): void;
+  count(reason: string): void;
+}
+
+/**
+ * One HTTP/1.x connection: a parser per direction, and the queue that pairs
+ * responses with requests in order (pipelining).
+ */
+export class HttpConnection implements HttpStreamOwner {
+  readonly request: HttpStream;
+  readonly response: HttpStream;
+  private txs: Tx[] = [];
+  /** txs[0..answered) have a response. */
+  private answered = 0;
+  closed = false;
+
+  constructor(
+    readonly conn: ConnInfo,
+    private readonly env: HttpEnv,
+    requestSynced: boolean,
+    responseSynced: boolean,
+  ) {
+    this.request = new HttpStream(true, requestSynced, this, env.limits, env.budget);
+    this.response = new HttpStream(false, responseSynced, this, env.limits, env.budget);
+  }
+
+  head(isRequest: boolean, msg: HttpMessage): number {
+    if (isRequest) {
+      this.txs.push({ req: msg, reqDone: false, resp: null, respDone: false, upgrade: false, connect: false });
+      if (this.txs.length - this.answered > this.env.maxPendingRequests && this.answered === 0) {
+        this.env.count('http-pending-overflow');
+        const tx = this.txs.shift()!;
+        if (tx.reqDone) this.emit(tx);
+      }
+      if (msg.version === '0.9' || msg.method === 'CONNECT') return BODY_NONE;
+      if (msg.chunked) return BODY_CHUNKED;
+      return msg.contentLength >= 0 ? BODY_LENGTH : BODY_NONE;
+    }
+    const s = msg.status;
+    if (s < 200 && s !== 101 && msg.version !== '0.9') return BODY_NONE;
+    // the response answers the oldest request seen so far (pipelining)
+    const tx = this.txs[this.answered];
+    msg.tx = tx ?? null;
+    if (tx) {
+      tx.resp = msg;
+      this.answered++;
+    }
+    if (msg.version === '0.9') return BODY_EOF;
+    if (s < 200) return BODY_NONE;
+    if (tx) {
+      if (tx.req.method === 'HEAD') return BODY_NONE;
+      if (tx.req.method === 'CONNECT' && s < 300) return BODY_NONE;
+    }
+    if (s === 204 || s === 304) return BODY_NONE;
+    if (msg.chunked) return BODY_CHUNKED;
+    return msg.contentLength >= 0 ? BODY_LENGTH : BODY_EOF;
+  }
+
+  message(isRequest: boolean, msg: HttpMessage): void {
+    if (isRequest) {
+      for (let i = this.txs.length - 1; i >= 0; i--) {
+        const tx = this.txs[i]!;
+        if (tx.req === msg) {
+          tx.reqDone = true;
+          break;
+        }
+      }
+      // bytes after CONNECT belong to the tunnel
+      if (msg.method === 'CONNECT' && !msg.interrupted) this.request.toPassthru();
+      this.flush();
+      return;
+    }
+    const s = msg.status;
+    if (s >= 100 && s < 200 && s !== 101) {
+      msg.body?.discard();
+      return;
+    }
+    const tx = msg.tx as Tx | null;
+    if (!tx) {
+      msg.body?.discard();
+      this.env.count('http-response-without-request');
+      return;
+    }
+    tx.respDone = true;
+    if (s === 101) {
+      tx.upgrade = true;
+      this.request.toPassthru();
+      this.response.toPassthru();
+    } else if (tx.req.method === 'CONNECT' && s >= 200 && s < 300) {
+      tx.connect = true;
+      this.request.toPassthru();
+      this.response.toPassthru();
+    }
+    this.flush();
+  }
+
+  expectsHttp09(): boolean {
+    return this.txs[this.answered]?.req.version === '0.9';
+  }
+
+  /** The connection is over: finish both directions and emit what is left. */
+  close(ts: number): void {
+    if (this.closed) return;
+    this.request.end(ts);
+    this.response.end(ts);
+    this.closed = true;
+    for (const tx of this.txs) this.emit(tx);
+    this.txs = [];
+    this.answered = 0;
+  }
+
+  private flush(): void {
+    while (this.txs.length > 0) {
+      const tx = this.txs[0]!;
+      if (!(tx.reqDone && tx.respDone)) break;
+      this.txs.shift();
+      this.answered--;
+      this.emit(tx);
+    }
+  }
+
+  private emit(tx: Tx): void {
+    this.env.emit(toExchange(tx, this.conn, this.env.limits));
+  }
+}

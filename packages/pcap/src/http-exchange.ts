@@ -1,0 +1,180 @@
+import type { Body, Endpoint4, Exchange, ExchangeFlag, ExchangeSourceKind, HttpRequest, HttpResponse } from '@overhear/model';
+import { headerValue } from '@overhear/model';
+import { decodeContent, knownCoding, type DecodeLimits } from './content-decoding.js';
+import type { HttpMessage } from './http-stream.js';
+
+export interface ConnInfo {
+  source: ExchangeSourceKind;
+  client: Endpoint4;
+  server: Endpoint4;
+}
+
+export interface BodyLimits extends DecodeLimits {
+  maxBodyBytes: number;
+}
+
+/** A request and, once seen, its response. */
+export interface Tx {
+  req: HttpMessage;
+  reqDone: boolean;
+  resp: HttpMessage | null;
+  respDone: boolean;
+  upgrade: boolean;
+  connect: boolean;
+}
+
+export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
+  const flags: ExchangeFlag[] = [];
+  const req = tx.req;
+  const { path, query, authority } = splitTarget(req.target, req.method);
+  const request: HttpRequest = {
+    method: req.method,
+    host: normalizeHost(headerValue(req.headers, 'host') ?? (req.method === 'CONNECT' ? undefined : authority), conn.server.ip),
+    path,
+    query,
+    httpVersion: req.version,
+    headers: req.headers,
+  };
+  const rb = finishBody(req, lim, flags);
+  if (rb) request.body = rb;
+  if (req.interrupted || !tx.reqDone) flags.push('request-interrupted');
+  const ex: Exchange = {
+    source: conn.source,
+    startedAt: Math.round(req.startTs),
+    scheme: 'http',
+    client: conn.client,
+    server: conn.server,
+    request,
+  };
+  const res = tx.resp;
+  if (res) {
+    const response: HttpResponse = {
+      status: res.status,
+      statusText: res.statusText,
+      httpVersion: res.version,
+      headers: res.headers,
+    };
+    const b = finishBody(res, lim, flags);
+    if (b) response.body = b;
+    if (res.interrupted || !tx.respDone) flags.push('response-interrupted');
+    ex.response = response;
+    ex.durationMs = Math.max(0, Math.round((res.endTs - req.startTs) * 1000) / 1000);
+  }
+  if (tx.upgrade) flags.push('upgrade');
+  if (tx.connect) flags.push('connect');
+  if (flags.length) ex.flags = flags;
+  return ex;
+}
+
+function finishBody(m: HttpMessage, lim: BodyLimits, flags: ExchangeFlag[]): Body | undefined {
+  const c = m.body;
+  if (!c) return undefined;
+  let bytes = c.take();
+  let length = c.length;
+  let truncated = c.truncated;
+  if (c.gap && !flags.includes('body-gap')) flags.push('body-gap');
+  if (length === 0) return undefined;
+  const codings = m.codings;
+  if (codings) {
+    if (codings.every(knownCoding)) {
+      const d = decodeContent(codings, bytes, lim);
+      if (d.failed) {
+        if (!flags.includes('decode-failed')) flags.push('decode-failed');
+      } else {
+        if ((d.capped || (c.truncated && !c.gap)) && !flags.includes('decode-capped')) flags.push('decode-capped');
+        bytes = d.out;
+        length = d.length;
+        truncated = truncated || d.capped;
+      }
+    } else if (!flags.includes('decode-failed')) {
+      flags.push('decode-failed');
+    }
+  }
+  if (bytes.length > lim.maxBodyBytes) {
+    bytes = bytes.subarray(0, lim.maxBodyBytes);
+    truncated = true;
+  }
+  if (bytes.length < length) truncated = true;
+  return { bytes, length, truncated };
+}
+
+/** Host header lower-cased without the default port; the server address when absent. */
+export function normalizeHost(h: string | undefined, fallback: string): string {
+  if (h === undefined) return fallback;
+  let x = h.toLowerCase();
+  if (x.endsWith(':80')) x = x.slice(0, -3);
+  if (x.endsWith('.')) x = x.slice(0, -1);
+  return x || fallback;
+}
+
+const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+
+export function splitTarget(
+  target: string,
+  method: string,
+): { path: string; query: Array<readonly [string, string]>; authority: string | undefined } {
+  let t = target;
+  let authority: string | undefined;
+  if (t.charCodeAt(0) === 47 && t.indexOf('#') < 0) {
+    // origin form, the common case
+    const q = t.indexOf('?');
+    return q < 0 ? { path: t, query: [], authority } : { path: t.slice(0, q), query: parseQuery(t.slice(q + 1)), authority };
+  }
+  if (method === 'CONNECT') return { path: '/', query: [], authority: t || undefined };
+  if (ABSOLUTE.test(t)) {
+    const a = t.indexOf('//') + 2;
+    let s = t.length;
+    for (const ch of ['/', '?', '#']) {
+      const i = t.indexOf(ch, a);
+      if (i >= 0 && i < s) s = i;
+    }
+    authority = t.slice(a, s).replace(/^[^@]*@/, '') || undefined;
+    t = t.slice(s);
+  }
+  const hash = t.indexOf('#');
+  if (hash >= 0) t = t.slice(0, hash);
+  const q = t.indexOf('?');
+  let path = q < 0 ? t : t.slice(0, q);
+  if (path === '') path = '/';
+  else if (path !== '*' && path.charCodeAt(0) !== 47) path = '/' + path;
+  return { path, query: q < 0 ? [] : parseQuery(t.slice(q + 1)), authority };
+}
+
+export function parseQuery(qs: string): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  const n = qs.length;
+  let p = 0;
+  while (p < n) {
+    let amp = qs.indexOf('&', p);
+    if (amp < 0) amp = n;
+    if (amp > p) {
+      const eq = qs.indexOf('=', p);
+      if (eq < 0 || eq > amp) out.push([percentDecode(qs.slice(p, amp)), '']);
+      else out.push([percentDecode(qs.slice(p, eq)), percentDecode(qs.slice(eq + 1, amp))]);
+    }
+    p = amp + 1;
+  }
+  return out;
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+export function percentDecode(s: string): string {
+  if (s.indexOf('%') < 0 && s.indexOf('+') < 0) return s;
+  const plus = s.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    // malformed escapes stay as written; valid ones become bytes, read as UTF-8
+    const bytes: number[] = [];
+    for (let i = 0; i < plus.length; i++) {
+      const c = plus.charCodeAt(i);
+      if (c === 37 && HEX.test(plus.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(plus.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else if (c < 128) bytes.push(c);
+      else for (const b of Buffer.from(plus[i]!, 'utf8')) bytes.push(b);
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+}

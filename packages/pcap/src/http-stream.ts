@@ -1,0 +1,631 @@
+import type { Header } from '@overhear/model';
+import { BodyCollector } from './body-collector.js';
+import type { Budget } from './budget.js';
+
+export const BODY_NONE = 0;
+export const BODY_LENGTH = 1;
+export const BODY_CHUNKED = 2;
+export const BODY_EOF = 3;
+
+export class HttpMessage {
+  method = '';
+  target = '';
+  version = '';
+  status = 0;
+  statusText = '';
+  headers: Header[] = [];
+  endTs: number;
+  /** -1 when absent or unusable. */
+  contentLength = -1;
+  chunked = false;
+  /** Content and transfer codings other than chunked/identity, in the order applied. */
+  codings: string[] | null = null;
+  hasUpgrade = false;
+  body: BodyCollector | null = null;
+  interrupted = false;
+  /** Set by the owner: the transaction a response answers (null: none). */
+  tx: unknown = null;
+
+  constructor(
+    readonly isRequest: boolean,
+    readonly startTs: number,
+  ) {
+    this.endTs = startTs;
+  }
+}
+
+export interface HttpStreamOwner {
+  /** The head of a message is parsed: returns its body framing (BODY_*). */
+  head(isRequest: boolean, msg: HttpMessage): number;
+  /** A message is over (complete, or interrupted by a gap or the end of the stream). */
+  message(isRequest: boolean, msg: HttpMessage): void;
+  /** The oldest unanswered request was HTTP/0.9 (its response has no head). */
+  expectsHttp09(): boolean;
+}
+
+export interface HttpStreamLimits {
+  maxHeaderBytes: number;
+  maxBodyBytes: number;
+  maxEncodedBytes: number;
+}
+
+const START = 0;
+const HEAD = 1;
+const BODY_LEN = 2;
+const CHUNK_SIZE = 3;
+const CHUNK_DATA = 4;
+const CHUNK_END = 5;
+const TRAILERS = 6;
+const BODY_CLOSE = 7;
+const PASSTHRU = 8;
+const SYNC = 9;
+
+const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
+const LF_LF = Buffer.from('\n\n', 'latin1');
+const LF_CRLF = Buffer.from('\n\r\n', 'latin1');
+const HTTP_SLASH = Buffer.from('HTTP/', 'latin1');
+const MAX_LINE = 8192;
+
+const REQUEST_START = /(?:^|\n)[A-Za-z][A-Za-z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
+const RESPONSE_START = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Offset just past the blank line ending a head that starts at `from`, or -1
+ * if it is not before `end`. Lines may end in CRLF or a bare LF (a bare-LF
+ * blank line before a CRLF one is found later, on the head text).
+ */
+function headEnd(v: Buffer, from: number, end: number): number {
+  // search a bounded view so a missing blank line does not scan the rest of the input chunk
+  const w = end === v.length ? v : v.subarray(0, end);
+  const a = w.indexOf(CRLF_CRLF, from);
+  if (a >= 0) return a + 4;
+  const b = w.indexOf(LF_LF, from);
+  const c = w.indexOf(LF_CRLF, from);
+  if (b < 0) return c < 0 ? -1 : c + 3;
+  if (c < 0) return b + 2;
+  return b + 2 < c + 3 ? b + 2 : c + 3;
+}
+
+/** True when a Latin-1 decoded string has a byte above 0x7f (its UTF-8 form is longer; a fast native count). */
+function nonAscii(t: string): boolean {
+  return Buffer.byteLength(t, 'utf8') !== t.length;
+}
+
+/** Head text: ASCII as is; UTF-8 when it decodes; else Latin-1 (bytes kept one to one). */
+function text(v: Buffer, s: number, e: number): string {
+  const t = v.toString('latin1', s, e);
+  if (!nonAscii(t)) return t;
+  try {
+    return utf8.decode(v.subarray(s, e));
+  } catch {
+    return t;
+  }
+}
+
+/**
+ * Parses one direction of an HTTP/1.x connection, hand-written for speed and
+ * leniency (see README): it reads packet bytes in place (start/end offsets, no
+ * copies), finds line ends with Buffer.indexOf, and resynchronises on the next
+ * start line after a capture gap or garbage.
+ */
+export class HttpStream {
+  private state: number;
+  private msg: HttpMessage | null = null;
+  private remaining = 0;
+  private hdr: Buffer | null = null;
+  private hdrLen = 0;
+  private line = '';
+  /** Set once the connection switched protocol; everything after is ignored. */
+  passthru = false;
+  /** Bytes decoded ahead to find a head as text; grows with the heads seen. */
+  private window = 512;
+
+  constructor(
+    readonly isRequest: boolean,
+    synced: boolean,
+    private readonly owner: HttpStreamOwner,
+    private readonly lim: HttpStreamLimits,
+    private readonly budget: Budget,
+  ) {
+    this.state = synced ? START : SYNC;
+  }
+
+  /** Bytes v[start, end) of the stream, in order. */
+  push(v: Buffer, start: number, n: number, ts: number): void {
+    let p = start;
+    while (p < n) {
+      switch (this.state) {
+        case START:
+          while (p < n && (v[p] === 13 || v[p] === 10 || v[p] === 32 || v[p] === 9)) p++;
+          if (p < n) {
+            this.msg = new HttpMessage(this.isRequest, ts);
+            this.state = HEAD;
+          }
+          break;
+        case HEAD:
+          p = this.readHead(v, p, n, ts);
+          break;
+        case BODY_LEN:
+        case CHUNK_DATA: {
+          const take = this.remaining < n - p ? this.remaining : n - p;
+          this.msg!.body!.add(v, p, p + take);
+          p += take;
+          this.remaining -= take;
+          if (this.remaining === 0) {
+            if (this.state === BODY_LEN) this.finish(ts);
+            else this.state = CHUNK_END;
+          }
+          break;
+        }
+        case CHUNK_SIZE:
+        case CHUNK_END:
+        case TRAILERS:
+          p = this.readLine(v, p, n, ts);
+          break;
+        case BODY_CLOSE:
+          this.msg!.body!.add(v, p, n);
+          this.msg!.endTs = ts;
+          p = n;
+          break;
+        case PASSTHRU:
+          p = n;
+          break;
+        case SYNC:
+          p = this.sync(v, p, n);
+          break;
+      }
+    }
+    if (this.msg !== null && this.state !== HEAD) this.msg.endTs = ts;
+  }
+
+  /** `len` bytes are missing from the stream. */
+  gap(len: number, ts: number): void {
+    const m = this.msg;
+    if ((this.state === BODY_LEN || this.state === CHUNK_DATA) && len <= this.remaining && m) {
+      m.body!.addGap(len);
+      this.remaining -= len;
+      if (this.remaining === 0) {
+        if (this.state === BODY_LEN) this.finish(ts);
+        else this.state = CHUNK_END;
+      }
+      return;
+    }
+    if (this.state === BODY_CLOSE && m) {
+      m.body!.addGap(len);
+      return;
+    }
+    if (this.state === PASSTHRU) return;
+    this.interrupt(ts);
+    this.state = SYNC;
+  }
+
+  /** End of the stream: a close-delimited body ends here, anything else open is interrupted. */
+  end(ts: number): void {
+    if (this.state === BODY_CLOSE) {
+      this.finish(ts);
+      return;
+    }
+    if (this.state === HEAD && this.hdrLen > 0 && this.hdr) {
+      // the head never ended: keep the message if its start line is readable
+      const t = text(this.hdr, 0, this.hdrLen);
+      this.budget.sub(this.hdr.length);
+      this.hdr = null;
+      this.hdrLen = 0;
+      if (this.parseHead(t) !== undefined) {
+        this.msg!.interrupted = true;
+        this.owner.head(this.isRequest, this.msg!);
+        this.complete();
+        return;
+      }
+      this.msg = null;
+    }
+    this.interrupt(ts);
+  }
+
+  /** Stops parsing (protocol switched or tunnel). */
+  toPassthru(): void {
+    this.passthru = true;
+    this.state = PASSTHRU;
+    this.dropHeld();
+  }
+
+  private interrupt(ts: number): void {
+    const m = this.msg;
+    if (m && this.state !== HEAD && this.state !== START) {
+      m.interrupted = true;
+      m.endTs = ts;
+      this.complete();
+    } else {
+      this.msg = null;
+    }
+    this.dropHeld();
+  }
+
+  private dropHeld(): void {
+    if (this.hdr) this.budget.sub(this.hdr.length);
+    this.hdr = null;
+    this.hdrLen = 0;
+    this.line = '';
+  }
+
+  private sync(v: Buffer, p: number, n: number): number {
+    const t = v.toString('latin1', p, n);
+    const m = (this.isRequest ? REQUEST_START : RESPONSE_START).exec(t);
+    if (!m) return n;
+    this.state = START;
+    return p + m.index + (t.charCodeAt(m.index) === 10 ? 1 : 0);
+  }
+
+  private readHead(v: Buffer, p: number, n: number, ts: number): number {
+    let src = v;
+    let s = p;
+    let e: number;
+    let next: number;
+    if (this.hdrLen === 0) {
+      // fast path: the whole head within a window of this segment (sized from earlier heads), searched as text
+      const w = Math.min(n, p + this.window);
+      const win = v.toString('latin1', p, w);
+      const crlf = win.indexOf('\r\n\r\n');
+      if (crlf >= 0 && (this.isRequest || (/^http/i.test(win) && !this.owner.expectsHttp09()))) {
+        const t = win.slice(0, crlf + 4);
+        if (t.indexOf('\n\n') < 0) return this.headParsed(nonAscii(t) ? text(v, p, p + crlf + 4) : t, p + crlf + 4, ts);
+      }
+      e = this.endOfHead(v, p, n, p);
+      if (e >= 0 && e - p + 64 > this.window) this.window = Math.min(16_384, 2 * (e - p + 64));
+      if (e < 0) {
+        if (n - p > this.lim.maxHeaderBytes) return this.headTooBig(n);
+        this.appendHead(v, p, n);
+        return n;
+      }
+      next = e;
+    } else {
+      const old = this.hdrLen;
+      const take = Math.min(this.lim.maxHeaderBytes - old, n - p);
+      this.appendHead(v, p, p + take);
+      src = this.hdr!;
+      s = 0;
+      e = this.endOfHead(src, 0, this.hdrLen, Math.max(0, old - 3));
+      if (e < 0) return take < n - p || this.hdrLen >= this.lim.maxHeaderBytes ? this.headTooBig(n) : n;
+      next = p + (e - old);
+    }
+    let t = text(src, s, e);
+    const bare = t.indexOf('\n\n');
+    if (bare >= 0 && bare + 2 < t.length) {
+      // a bare-LF blank line ends the head earlier
+      t = t.slice(0, bare + 2);
+      next -= e - s - (bare + 2);
+    }
+    if (this.hdr) {
+      this.budget.sub(this.hdr.length);
+      this.hdr = null;
+      this.hdrLen = 0;
+    }
+    return this.headParsed(t, next, ts);
+  }
+
+  private headParsed(t: string, next: number, ts: number): number {
+    if (this.parseHead(t) === undefined) {
+      this.msg = null;
+      this.state = SYNC;
+      return next;
+    }
+    this.startBody(this.owner.head(this.isRequest, this.msg!), ts);
+    return next;
+  }
+
+  /**
+   * End of the head that starts at `p` (searching from `from`): after the blank
+   * line; after the first line for an HTTP/0.9 request that came alone; at `p`
+   * for a response without a status line (HTTP/0.9 reply).
+   */
+  private endOfHead(v: Buffer, p: number, n: number, from: number): number {
+    if (!this.isRequest && (n - p >= 4 || this.owner.expectsHttp09())) {
+      if (this.owner.expectsHttp09() || !((v[p]! | 0x20) === 104 && (v[p + 1]! | 0x20) === 116 && (v[p + 2]! | 0x20) === 116 && (v[p + 3]! | 0x20) === 112)) return p;
+    }
+    const e = headEnd(v, from, n);
+    if (e >= 0 || !this.isRequest) return e;
+    // no blank line yet: an HTTP/0.9 request line (no version) ends at its LF if nothing followed it
+    const lf = v.indexOf(10, p);
+    if (lf < 0 || lf + 1 !== n) return -1;
+    const h = v.lastIndexOf(HTTP_SLASH, lf);
+    return h > p && (v[h - 1] === 32 || v[h - 1] === 9) ? -1 : lf + 1;
+  }
+
+  private appendHead(v: Buffer, s: number, e: number): void {
+    const need = this.hdrLen + (e - s);
+    if (!this.hdr || this.hdr.length < need) {
+      const size = Math.min(this.lim.maxHeaderBytes, Math.max(need, 2048, (this.hdr?.length ?? 0) * 2));
+      const next = Buffer.allocUnsafe(size);
+      if (this.hdr) {
+        this.hdr.copy(next, 0, 0, this.hdrLen);
+        this.budget.sub(this.hdr.length);
+      }
+      this.budget.add(size);
+      this.hdr = next;
+    }
+    v.copy(this.hdr, this.hdrLen, s, e);
+    this.hdrLen = need;
+  }
+
+  private headTooBig(n: number): number {
+    this.msg = null;
+    this.dropHeld();
+    this.state = SYNC;
+    return n;
+  }
+
+  /** Fills `this.msg` from a head; undefined when it is not an HTTP message head. */
+  private parseHead(t: string): number | undefined {
+    const m = this.msg!;
+    let i = t.indexOf('\n');
+    if (i < 0) i = t.length;
+    const first = t.charCodeAt(i - 1) === 13 ? t.slice(0, i - 1) : t.slice(0, i);
+    if (this.isRequest) {
+      if (!requestLine(m, first)) return undefined;
+    } else if (this.owner.expectsHttp09()) {
+      m.version = '0.9';
+      m.status = 0;
+      return BODY_EOF;
+    } else if (!statusLine(m, first)) {
+      return undefined;
+    }
+    const headers = m.headers;
+    const n = t.length;
+    if (i + 1 >= n) return 0;
+    // names are lower-cased once for the whole head, then sliced
+    const lower = t.toLowerCase();
+    let p = i + 1;
+    while (p < n) {
+      let q = t.indexOf('\n', p);
+      if (q < 0) q = n;
+      const le = q > p && t.charCodeAt(q - 1) === 13 ? q - 1 : q;
+      if (le === p) break;
+      const c0 = t.charCodeAt(p);
+      if ((c0 === 32 || c0 === 9) && headers.length > 0) {
+        // obsolete line folding
+        const last = headers[headers.length - 1]!;
+        headers[headers.length - 1] = [last[0], `${last[1]} ${t.slice(p, le).trim()}`];
+        noteHeader(m, last[0], headers[headers.length - 1]![1]);
+      } else {
+        const colon = t.indexOf(':', p);
+        if (colon > p && colon < le) {
+          let ne = colon;
+          while (ne > p && (t.charCodeAt(ne - 1) === 32 || t.charCodeAt(ne - 1) === 9)) ne--;
+          const name = lower.slice(p, ne);
+          let vs = colon + 1;
+          while (vs < le && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
+          let ve = le;
+          while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
+          const value = t.slice(vs, ve);
+          headers.push([name, value]);
+          // only four names change framing; compare lengths first
+          const nl = ne - p;
+          if (nl === 14 || nl === 17 || nl === 16 || nl === 7) noteHeader(m, name, value);
+        }
+      }
+      p = q + 1;
+    }
+    return 0;
+  }
+
+  private startBody(mode: number, ts: number): void {
+    const m = this.msg!;
+    switch (mode) {
+      case BODY_LENGTH:
+        if (m.contentLength > 0) {
+          m.body = this.newBody(m);
+          this.remaining = m.contentLength;
+          this.state = BODY_LEN;
+          return;
+        }
+        break;
+      case BODY_CHUNKED:
+        m.body = this.newBody(m);
+        this.state = CHUNK_SIZE;
+        return;
+      case BODY_EOF:
+        m.body = this.newBody(m);
+        this.state = BODY_CLOSE;
+        return;
+    }
+    this.finish(ts);
+  }
+
+  private newBody(m: HttpMessage): BodyCollector {
+    return new BodyCollector(m.codings !== null ? this.lim.maxEncodedBytes : this.lim.maxBodyBytes, this.budget);
+  }
+
+  /** Chunk-size lines, the CRLF after chunk data, and trailers. */
+  private readLine(v: Buffer, p: number, n: number, ts: number): number {
+    let lf = v.indexOf(10, p);
+    if (lf >= n) lf = -1;
+    // (a miss scans on only to the next LF, which packet headers soon provide)
+    if (lf < 0) {
+      if (this.line.length + n - p > MAX_LINE) {
+        this.interrupt(ts);
+        this.state = SYNC;
+        return n;
+      }
+      this.line += v.toString('latin1', p, n);
+      return n;
+    }
+    let line = this.line.length ? this.line + v.toString('latin1', p, lf) : v.toString('latin1', p, lf);
+    this.line = '';
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    const next = lf + 1;
+    if (this.state === CHUNK_END) {
+      if (line.trim() !== '') {
+        // chunk data longer than announced: give up this message
+        this.interrupt(ts);
+        this.state = SYNC;
+        return p;
+      }
+      this.state = CHUNK_SIZE;
+      return next;
+    }
+    if (this.state === CHUNK_SIZE) {
+      const size = chunkSize(line);
+      if (size === -2) return next; // blank line before a size
+      if (size < 0) {
+        this.interrupt(ts);
+        this.state = SYNC;
+        return size === -1 ? p : next;
+      }
+      if (size === 0) {
+        this.state = TRAILERS;
+      } else {
+        this.remaining = size;
+        this.state = CHUNK_DATA;
+      }
+      return next;
+    }
+    // trailers
+    if (line === '') {
+      this.finish(ts);
+      return next;
+    }
+    const colon = line.indexOf(':');
+    if (colon > 0) this.msg!.headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    return next;
+  }
+
+  private finish(ts: number): void {
+    this.msg!.endTs = ts;
+    this.complete();
+  }
+
+  private complete(): void {
+    const m = this.msg!;
+    this.msg = null;
+    if (this.state !== PASSTHRU) this.state = START;
+    this.owner.message(this.isRequest, m);
+  }
+}
+
+/** Chunk size from its line: >= 0, -1 not a size line, -2 blank, -3 too large. */
+function chunkSize(line: string): number {
+  let i = 0;
+  const n = line.length;
+  while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (i === n) return -2;
+  while (i < n - 1 && line.charCodeAt(i) === 48) i++; // leading zeros
+  let size = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) break;
+    size = size * 16 + d;
+    digits++;
+  }
+  if (digits === 0) return -1;
+  if (digits > 13) return -3;
+  while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (i < n && line.charCodeAt(i) !== 59) return -1;
+  return size;
+}
+
+const GZIP: string[] = ['gzip'];
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE']);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+
+function requestLine(m: HttpMessage, line: string): boolean {
+  const sp = line.indexOf(' ');
+  const tab = line.indexOf('\t');
+  const cut = sp < 0 ? tab : tab < 0 ? sp : Math.min(sp, tab);
+  if (cut <= 0) return false;
+  const method = line.slice(0, cut);
+  if (!KNOWN_METHODS.has(method) && !TOKEN.test(method)) return false;
+  m.method = method;
+  // fast path: "METHOD target HTTP/x.y"
+  const last = line.lastIndexOf(' ');
+  if (last > cut + 1 && line.startsWith('HTTP/', last + 1) && line.charCodeAt(cut + 1) !== 32 && line.indexOf(' ', cut + 1) === last && tab < 0) {
+    m.target = line.slice(cut + 1, last);
+    m.version = line.slice(last + 6);
+    return true;
+  }
+  let rest = line.slice(cut + 1).trim();
+  // "target HTTP/x.y", found without a backtracking regex (heads can be 64 KiB of spaces)
+  let h = rest.lastIndexOf('HTTP/');
+  if (h < 0) h = rest.toUpperCase().lastIndexOf('HTTP/');
+  const version = h >= 0 ? rest.slice(h + 5) : '';
+  if (h >= 0 && (h === 0 || rest.charCodeAt(h - 1) === 32 || rest.charCodeAt(h - 1) === 9) && version.indexOf(' ') < 0 && version.indexOf('\t') < 0 && (h > 0 || /^[0-9]/.test(version))) {
+    m.version = version;
+    rest = rest.slice(0, h).trim();
+  } else {
+    // HTTP/0.9: only a simple request (upper-case method, one-word target) is taken, as Zeek does
+    if (!/^[A-Z_]{2,}$/.test(method) || rest === '' || rest.indexOf(' ') >= 0 || rest.indexOf('\t') >= 0) return false;
+    m.version = '0.9';
+  }
+  m.target = rest;
+  return true;
+}
+
+function noteHeader(m: HttpMessage, name: string, value: string): void {
+  switch (name) {
+    case 'content-length': {
+      const v = value;
+      let cl = 0;
+      let i = 0;
+      for (; i < v.length && i < 16; i++) {
+        const c = v.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        cl = cl * 10 + c;
+      }
+      if (i === v.length && i > 0 && i < 16) m.contentLength = cl;
+      else if (/^[0-9]+$/.test(v)) m.contentLength = Number(v);
+      else if (/^[0-9]+(\s*,\s*[0-9]+)*$/.test(v)) {
+        const vs = new Set(v.split(/\s*,\s*/).map(Number));
+        m.contentLength = vs.size === 1 ? [...vs][0]! : -1;
+      } else m.contentLength = -1;
+      if (!Number.isSafeInteger(m.contentLength)) m.contentLength = -1;
+      break;
+    }
+    case 'transfer-encoding': {
+      if (value === 'chunked') {
+        m.chunked = true;
+        break;
+      }
+      const list = value.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s && s !== 'identity');
+      m.chunked = list[list.length - 1] === 'chunked';
+      const other = list.filter((s) => s !== 'chunked');
+      if (other.length) m.codings = [...other, ...(m.codings ?? [])];
+      break;
+    }
+    case 'content-encoding': {
+      if (value === 'gzip' && m.codings === null) {
+        m.codings = GZIP;
+        break;
+      }
+      const list = value.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s && s !== 'identity');
+      if (list.length) m.codings = [...(m.codings ?? []), ...list];
+      break;
+    }
+    case 'upgrade':
+      m.hasUpgrade = true;
+      break;
+  }
+}
+
+function statusLine(m: HttpMessage, line: string): boolean {
+  // fast path: "HTTP/x.y NNN reason"
+  if (line.startsWith('HTTP/') && line.charCodeAt(8) === 32 && line.length >= 12) {
+    const d0 = line.charCodeAt(9) - 48;
+    const d1 = line.charCodeAt(10) - 48;
+    const d2 = line.charCodeAt(11) - 48;
+    if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && (line.length === 12 || line.charCodeAt(12) === 32)) {
+      m.version = line.slice(5, 8);
+      m.status = d0 * 100 + d1 * 10 + d2;
+      m.statusText = line.length > 13 ? line.slice(13).trim() : '';
+      return true;
+    }
+  }
+  const r = /^HTTP\/([0-9]+\.[0-9]+)[ \t]+([0-9]{3})(?:[ \t]+(.*))?$/i.exec(line) ?? /^HTTP\/([^ \t]*)[ \t]+([0-9]{1,3})\b(?:[ \t]*(.*))?$/i.exec(line);
+  if (!r) return false;
+  m.version = r[1]!;
+  m.status = Number(r[2]);
+  m.statusText = (r[3] ?? '').trim();
+  return true;
+}

@@ -1,0 +1,197 @@
+import type { Exchange, ExchangeSource, SourceStats } from '@overhear/model';
+import { countSkip, emptyStats, InputError } from '@overhear/model';
+import { Budget } from './budget.js';
+import { CaptureFault, defaultCaps, type CaptureCaps, type PacketSink } from './caps.js';
+import { captureFormat, type CaptureFormat } from './capture-format.js';
+import { toBuffer } from './carry.js';
+import { DecodedPacket } from './decoded-packet.js';
+import type { HttpEnv } from './http-connection.js';
+import { decodeLink, linkSupported } from './link.js';
+import { PcapReader } from './pcap-file.js';
+import { PcapngReader } from './pcapng-file.js';
+import { FlowTable } from './tcp-flows.js';
+
+const SLICE = 65_536;
+
+export interface ReadCaptureOptions {
+  /** Name used in error messages. */
+  file: string;
+  caps?: Partial<CaptureCaps>;
+}
+
+/**
+ * Reads a pcap or pcapng byte stream (format from the magic number) and yields
+ * HTTP/1.x exchanges. `stats` is live while iterating. Bad input before the
+ * first packet throws InputError; a fault later sets `stats.fault`, flushes the
+ * complete exchanges and ends normally.
+ */
+export function readCapture(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions): ExchangeSource {
+  const stats = emptyStats();
+  return {
+    stats,
+    [Symbol.asyncIterator]: () => new BatchIterator(run(input, opts, stats)),
+  };
+}
+
+/**
+ * Hands out the exchanges of each batch without a trip through the async
+ * generator per exchange (one resolved promise each).
+ */
+class BatchIterator implements AsyncIterator<Exchange> {
+  private batch: Exchange[] = [];
+  private i = 0;
+
+  constructor(private readonly src: AsyncGenerator<Exchange[]>) {}
+
+  next(): Promise<IteratorResult<Exchange>> {
+    if (this.i < this.batch.length) return Promise.resolve({ value: this.batch[this.i++]!, done: false });
+    return this.pull();
+  }
+
+  async return(): Promise<IteratorResult<Exchange>> {
+    this.batch = [];
+    await this.src.return(undefined);
+    return { value: undefined, done: true };
+  }
+
+  private async pull(): Promise<IteratorResult<Exchange>> {
+    for (;;) {
+      const r = await this.src.next();
+      if (r.done) return { value: undefined, done: true };
+      if (r.value.length > 0) {
+        this.batch = r.value;
+        this.i = 1;
+        return { value: r.value[0]!, done: false };
+      }
+    }
+  }
+}
+
+async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, stats: SourceStats): AsyncGenerator<Exchange[]> {
+  const caps: CaptureCaps = { ...defaultCaps, ...opts.caps };
+  const budget = new Budget(caps.maxTotalBufferedBytes);
+  let out: Exchange[] = [];
+  const env: HttpEnv = {
+    limits: {
+      maxHeaderBytes: caps.maxHeaderBytes,
+      maxBodyBytes: caps.maxBodyBytes,
+      maxEncodedBytes: caps.maxEncodedBytes,
+      maxDecoded: caps.maxDecodedBytes,
+      ratio: caps.maxDecodeRatio,
+      ratioFloor: caps.decodeRatioFloor,
+    },
+    maxPendingRequests: caps.maxPendingRequests,
+    budget,
+    emit: (ex) => {
+      stats.exchanges++;
+      out.push(ex);
+    },
+    count: (r) => countSkip(stats, r),
+  };
+  let format: CaptureFormat | undefined;
+  const table = () => flows!;
+  let flows: FlowTable | undefined;
+  const pkt = new DecodedPacket();
+  let packets = 0;
+  let lastTs = 0;
+  let onlyUnsupported = true;
+  const sink: PacketSink = {
+    packet(buf, start, end, _orig, tsMs, linkType) {
+      packets++;
+      onlyUnsupported = false;
+      if (tsMs > lastTs) lastTs = tsMs;
+      const r = decodeLink(pkt, linkType, buf, start, end);
+      if (r === null) table().packet(pkt, tsMs);
+      else countSkip(stats, r);
+    },
+    unsupportedLink(linkType) {
+      if (onlyUnsupported && ng && ng.linkTypes.every((t) => !linkSupported(t))) {
+        throw new CaptureFault(`unsupported link type ${linkType} (the only interface)`, ng.offset);
+      }
+      packets++;
+      countSkip(stats, `linktype-${linkType}`);
+    },
+  };
+  let reader: PcapReader | PcapngReader | undefined;
+  let ng: PcapngReader | undefined;
+  let head: Buffer | undefined;
+  const finish = (): void => {
+    flows?.closeAll(lastTs);
+    publish();
+  };
+  const publish = (): void => {
+    const c = stats.counters;
+    c.packets = packets;
+    if (flows) {
+      const fc = flows.counters;
+      c.flows = fc.flows;
+      c.httpFlows = fc.httpFlows;
+      c.openFlows = flows.openFlows;
+      c.gaps = fc.gaps;
+      c.gapBytes = fc.gapBytes;
+      c.outOfOrderSegments = fc.outOfOrder;
+      c.retransmittedBytes = fc.retransmittedBytes;
+      c.evictions = fc.evictions;
+      c.evictedBytes = fc.evictedBytes;
+      c.flowsEvicted = fc.flowsEvicted;
+      c.flowsTimedOut = fc.flowsTimedOut;
+    }
+    c.bufferedBytes = budget.held;
+    c.bufferedBytesPeak = budget.peak;
+  };
+  const fault = (e: unknown): boolean => {
+    if (!(e instanceof CaptureFault)) return false;
+    if (packets === 0) throw new InputError(opts.file, e.message, e.offset);
+    stats.fault = { message: e.message, offset: e.offset };
+    return true;
+  };
+
+  try {
+    for await (const raw of input) {
+      let chunk = toBuffer(raw);
+      if (chunk.length === 0) continue;
+      stats.bytes += chunk.length;
+      if (!reader) {
+        head = head ? Buffer.concat([head, chunk]) : chunk;
+        if (head.length < 4) continue;
+        format = captureFormat(head);
+        if (!format) {
+          throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
+        }
+        flows = new FlowTable(caps, stats, budget, env, format);
+        reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
+        chunk = head;
+        head = undefined;
+      }
+      // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
+      for (let off = 0; off < chunk.length; off += SLICE) {
+        try {
+          reader.push(off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE)));
+        } catch (e) {
+          if (!fault(e)) throw e;
+          finish();
+          yield drain();
+          return;
+        }
+        if (out.length) yield drain();
+      }
+      publish();
+    }
+    if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
+    try {
+      reader.end();
+    } catch (e) {
+      if (!fault(e)) throw e;
+    }
+    finish();
+    yield drain();
+  } finally {
+    budget.held = 0;
+  }
+
+  function drain(): Exchange[] {
+    const batch = out;
+    out = [];
+    return batch;
+  }
+}

@@ -1,0 +1,426 @@
+import type { ExchangeSourceKind, SourceStats } from '@overhear/model';
+import { countSkip } from '@overhear/model';
+import type { Budget } from './budget.js';
+import type { CaptureCaps } from './caps.js';
+import { type DecodedPacket, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './decoded-packet.js';
+import { HttpConnection, type HttpEnv } from './http-connection.js';
+import { type ReassemblyCounters, type StreamConsumer, TcpReassembler } from './tcp-reassembler.js';
+import { clientHelloSni } from './tls-sni.js';
+
+const APP_UNDECIDED = 0;
+const APP_HTTP = 1;
+const APP_IGNORED = 2;
+
+/** Undecided bytes after which a flow is taken as some other protocol. */
+const MAX_UNDECIDED_BYTES = 16_384;
+const MAX_TLS_HELLO = 16_384;
+const MAX_TLS_NAMES = 10_000;
+
+const KNOWN_METHODS =
+  /^(?:GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK|SEARCH|REPORT|QUERY|MKCALENDAR|SUBSCRIBE|NOTIFY|PURGE)[ \t]/;
+const TOKEN_SP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}[ \t]/;
+const HTTP_PORTS = new Set([80, 81, 591, 3128, 8000, 8008, 8080, 8081, 8088, 8888]);
+const MID_REQUEST = /(?:^|\n)[A-Z][A-Za-z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
+const MID_RESPONSE = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/;
+
+/** A first line "TOKEN SP … HTTP/digit" (any method), checked without backtracking. */
+function versionedLine(head: string): boolean {
+  let lf = head.indexOf('\n');
+  if (lf < 0) lf = head.length;
+  const line = head.slice(0, lf);
+  const h = line.indexOf(' HTTP/');
+  const c = line.charCodeAt(h + 6);
+  return TOKEN_SP.test(line) && h > 0 && c >= 48 && c <= 57;
+}
+
+class DirConsumer implements StreamConsumer {
+  constructor(
+    private readonly flow: Flow,
+    private readonly dir: number,
+  ) {}
+  data(buf: Buffer, start: number, end: number, tsMs: number): void {
+    this.flow.table.data(this.flow, this.dir, buf, start, end, tsMs);
+  }
+  gap(len: number, tsMs: number): void {
+    const f = this.flow;
+    if (f.http) (this.dir === f.client ? f.http.request : f.http.response).gap(len, tsMs);
+  }
+  end(tsMs: number): void {
+    const f = this.flow;
+    if (f.http) (this.dir === f.client ? f.http.request : f.http.response).end(tsMs);
+  }
+}
+
+export class Flow {
+  next: Flow | null = null;
+  a0 = 0; a1 = 0; a2 = 0; a3 = 0; ap = 0;
+  b0 = 0; b1 = 0; b2 = 0; b3 = 0; bp = 0;
+  v6 = false;
+  /** 0 when side a is the client, 1 when side b is, -1 while unknown. */
+  client = -1;
+  app = APP_UNDECIDED;
+  http: HttpConnection | null = null;
+  readonly dirs: [TcpReassembler, TcpReassembler];
+  synSeq = [-1, -1];
+  fin = [false, false];
+  closed = false;
+  lastTs = 0;
+  undecided = 0;
+  tls: Buffer | null = null;
+
+  constructor(
+    readonly table: FlowTable,
+    readonly hash: number,
+    p: DecodedPacket,
+    budget: Budget,
+    counters: ReassemblyCounters,
+    maxFlowBuffered: () => number,
+  ) {
+    this.v6 = p.v6;
+    this.a0 = p.s0; this.a1 = p.s1; this.a2 = p.s2; this.a3 = p.s3; this.ap = p.sport;
+    this.b0 = p.d0; this.b1 = p.d1; this.b2 = p.d2; this.b3 = p.d3; this.bp = p.dport;
+    this.dirs = [
+      new TcpReassembler(new DirConsumer(this, 0), budget, counters, maxFlowBuffered),
+      new TcpReassembler(new DirConsumer(this, 1), budget, counters, maxFlowBuffered),
+    ];
+  }
+
+  /** 0 when the packet goes a→b, 1 when b→a, -1 when it is another flow. */
+  dirOf(p: DecodedPacket): number {
+    if (p.v6 !== this.v6) return -1;
+    if (p.sport === this.ap && p.dport === this.bp && p.s3 === this.a3 && p.d3 === this.b3 && p.s0 === this.a0 && p.s1 === this.a1 && p.s2 === this.a2 && p.d0 === this.b0 && p.d1 === this.b1 && p.d2 === this.b2) return 0;
+    if (p.sport === this.bp && p.dport === this.ap && p.s3 === this.b3 && p.d3 === this.a3 && p.s0 === this.b0 && p.s1 === this.b1 && p.s2 === this.b2 && p.d0 === this.a0 && p.d1 === this.a1 && p.d2 === this.a2) return 1;
+    return -1;
+  }
+
+  addr(side: number): string {
+    return side === 0 ? formatIp(this.v6, this.a0, this.a1, this.a2, this.a3) : formatIp(this.v6, this.b0, this.b1, this.b2, this.b3);
+  }
+
+  port(side: number): number {
+    return side === 0 ? this.ap : this.bp;
+  }
+}
+
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+function sideHash(w0: number, w1: number, w2: number, w3: number, port: number): number {
+  return mix(mix(mix(mix(mix(0x811c9dc5, w0), w1), w2), w3), port);
+}
+
+export function formatIp(v6: boolean, w0: number, w1: number, w2: number, w3: number): string {
+  if (!v6) return `${w3 >>> 24}.${(w3 >>> 16) & 255}.${(w3 >>> 8) & 255}.${w3 & 255}`;
+  const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
+  // longest run of zero groups becomes "::"
+  let bs = -1;
+  let bl = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bl && j - i > 1) {
+      bs = i;
+      bl = j - i;
+    }
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (bs < 0) return hex.join(':');
+  return `${hex.slice(0, bs).join(':')}::${hex.slice(bs + bl).join(':')}`;
+}
+
+export interface FlowCounters extends ReassemblyCounters {
+  flows: number;
+  httpFlows: number;
+  flowsEvicted: number;
+  flowsTimedOut: number;
+}
+
+/** TCP connections by address/port pair, their reassembly and what protocol they carry. */
+export class FlowTable {
+  private readonly buckets = new Map<number, Flow>();
+  private last: Flow | null = null;
+  private tlsNames = 0;
+  private count = 0;
+  private lastSweep = -Infinity;
+  readonly counters: FlowCounters = {
+    flows: 0,
+    httpFlows: 0,
+    flowsEvicted: 0,
+    flowsTimedOut: 0,
+    gaps: 0,
+    gapBytes: 0,
+    outOfOrder: 0,
+    retransmittedBytes: 0,
+    evictions: 0,
+    evictedBytes: 0,
+  };
+  private readonly maxFlowBuffered: () => number;
+
+  constructor(
+    private readonly caps: CaptureCaps,
+    private readonly stats: SourceStats,
+    private readonly budget: Budget,
+    private readonly env: HttpEnv,
+    private readonly source: ExchangeSourceKind,
+  ) {
+    const m = caps.maxFlowBufferedBytes;
+    this.maxFlowBuffered = () => m;
+  }
+
+  packet(p: DecodedPacket, ts: number): void {
+    const flags = p.flags;
+    const hasData = p.end > p.start;
+    // packets come in runs per connection: try the last one before hashing
+    let flow = this.last;
+    let dir = flow !== null ? flow.dirOf(p) : -1;
+    let hash = 0;
+    if (dir < 0) {
+      hash = (sideHash(p.s0, p.s1, p.s2, p.s3, p.sport) ^ sideHash(p.d0, p.d1, p.d2, p.d3, p.dport)) >>> 0;
+      flow = this.buckets.get(hash) ?? null;
+      while (flow !== null) {
+        dir = flow.dirOf(p);
+        if (dir >= 0) break;
+        flow = flow.next;
+      }
+    } else {
+      hash = flow!.hash;
+    }
+    const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+    if (flow !== null) {
+      if (flow.closed || (pureSyn && flow.synSeq[dir]! !== p.seq && (flow.synSeq[dir]! >= 0 || flow.dirs[dir]!.started))) {
+        if (!pureSyn) return; // a stray packet of a finished connection
+        // port reuse: a new connection with the same addresses
+        this.remove(flow, ts);
+        flow = null;
+      }
+    }
+    if (flow === null) {
+      if ((!(flags & TCP_SYN) && !hasData) || flags & TCP_RST) return;
+      flow = this.create(p, hash, ts);
+      dir = 0;
+    }
+    this.last = flow;
+    if (ts > flow.lastTs) flow.lastTs = ts;
+    const d = flow.dirs[dir]!;
+    const o = flow.dirs[1 - dir]!;
+    if (flags & TCP_SYN) {
+      d.syn(p.seq);
+      if (flow.synSeq[dir]! < 0) flow.synSeq[dir] = p.seq;
+      if (flow.client < 0) flow.client = flags & TCP_ACK ? 1 - dir : dir;
+    }
+    if (flags & TCP_ACK) o.ackFromPeer(p.ack, ts);
+    if (flags & TCP_RST) {
+      this.close(flow, ts);
+      return;
+    }
+    if (hasData || flags & TCP_FIN) {
+      d.segment(flags & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq, p.buf, p.start, p.end, (flags & TCP_FIN) !== 0, ts);
+      if (flags & TCP_FIN) flow.fin[dir] = true;
+      if (flow.fin[0] && flow.fin[1] && d.ended && o.ended) this.close(flow, ts);
+    }
+    if (ts - this.lastSweep > 10_000) this.sweep(ts);
+  }
+
+  /** In-order bytes of one direction. */
+  data(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
+    if (flow.app === APP_HTTP) {
+      const h = flow.http!;
+      const s = dir === flow.client ? h.request : h.response;
+      if (!s.passthru) s.push(buf, start, end, ts);
+      else if (h.request.passthru && h.response.passthru) this.ignore(flow);
+      return;
+    }
+    if (flow.app === APP_UNDECIDED) this.detect(flow, dir, buf, start, end, ts);
+  }
+
+  /** Closes every flow (end of input). */
+  closeAll(ts: number): void {
+    for (const head of [...this.buckets.values()]) {
+      for (let f: Flow | null = head; f !== null; f = f.next) this.close(f, ts);
+    }
+    this.buckets.clear();
+    this.count = 0;
+    this.last = null;
+  }
+
+  get openFlows(): number {
+    return this.count;
+  }
+
+  private detect(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
+    const len = end - start;
+    const atStart = flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len && flow.undecided === 0;
+    const b0 = buf[start]!;
+    if (flow.tls !== null || (atStart && b0 === 0x16 && len >= 3 && buf[start + 1] === 3 && buf[start + 2]! <= 4)) {
+      this.tls(flow, dir, buf, start, end);
+      return;
+    }
+    const head = buf.toString('latin1', start, Math.min(end, start + 4096));
+    if (head.startsWith('PRI * HTTP/2.0')) {
+      countSkip(this.stats, 'http2');
+      this.ignore(flow);
+      return;
+    }
+    let at = -1;
+    let isRequest = true;
+    if (atStart || flow.undecided === 0) {
+      if (head.startsWith('HTTP/')) {
+        at = 0;
+        isRequest = false;
+      } else if (KNOWN_METHODS.test(head) || versionedLine(head)) {
+        at = 0;
+      } else if (atStart && TOKEN_SP.test(head) && (HTTP_PORTS.has(flow.port(1 - dir)) || HTTP_PORTS.has(flow.port(dir)))) {
+        at = 0;
+      }
+    }
+    if (at < 0) {
+      const s = buf.toString('latin1', start, end);
+      const rq = MID_REQUEST.exec(s);
+      const rs = MID_RESPONSE.exec(s);
+      if (rq && (!rs || rq.index <= rs.index)) {
+        at = rq.index + (s.charCodeAt(rq.index) === 10 ? 1 : 0);
+      } else if (rs) {
+        at = rs.index + (s.charCodeAt(rs.index) === 10 ? 1 : 0);
+        isRequest = false;
+      }
+    }
+    if (at < 0) {
+      flow.undecided += len;
+      if (flow.undecided > MAX_UNDECIDED_BYTES) {
+        countSkip(this.stats, 'tcp-other');
+        this.ignore(flow);
+      }
+      return;
+    }
+    flow.client = isRequest ? dir : 1 - dir;
+    const cs = flow.client;
+    flow.app = APP_HTTP;
+    this.counters.httpFlows++;
+    const other = flow.dirs[1 - dir]!;
+    const otherSynced = other.fromSyn && other.delivered === 0;
+    const conn = {
+      source: this.source,
+      client: { ip: flow.addr(cs), port: flow.port(cs) },
+      server: { ip: flow.addr(1 - cs), port: flow.port(1 - cs) },
+    };
+    flow.http = isRequest
+      ? new HttpConnection(conn, this.env, true, otherSynced)
+      : new HttpConnection(conn, this.env, otherSynced, true);
+    const s = isRequest ? flow.http.request : flow.http.response;
+    s.push(buf, start + at, end, ts);
+  }
+
+  private tls(flow: Flow, dir: number, buf: Buffer, start: number, end: number): void {
+    if (flow.tls === null) {
+      // the ClientHello sender is the client
+      if (buf[start + 5] === 1) flow.client = dir;
+      else if (flow.client < 0) flow.client = 1 - dir;
+      flow.tls = Buffer.alloc(0);
+    }
+    if (dir === flow.client) flow.tls = Buffer.concat([flow.tls, buf.subarray(start, end)]);
+    const sni = dir === flow.client ? clientHelloSni(flow.tls) : undefined;
+    if (sni === undefined && flow.tls.length < MAX_TLS_HELLO && dir === flow.client) return;
+    if (sni === undefined && dir !== flow.client && flow.tls.length === 0) {
+      // server spoke first; wait for the client's hello
+      return;
+    }
+    const server = flow.client >= 0 ? 1 - flow.client : 1 - dir;
+    const name = sni ?? flow.addr(server);
+    const hosts = (this.stats.tlsHosts ??= {});
+    // distinct names are capped so a scan of random SNIs cannot grow the stats without bound
+    const key = hosts[name] !== undefined || this.tlsNames < MAX_TLS_NAMES ? name : '(other)';
+    if (hosts[key] === undefined) this.tlsNames++;
+    hosts[key] = (hosts[key] ?? 0) + 1;
+    countSkip(this.stats, 'tls');
+    flow.tls = null;
+    this.ignore(flow);
+  }
+
+  private ignore(flow: Flow): void {
+    flow.app = APP_IGNORED;
+    flow.tls = null;
+    for (const d of flow.dirs) {
+      d.discard = true;
+      d.release();
+    }
+  }
+
+  private create(p: DecodedPacket, hash: number, ts: number): Flow {
+    if (this.count >= this.caps.maxFlows) this.evict(ts);
+    const f = new Flow(this, hash, p, this.budget, this.counters, this.maxFlowBuffered);
+    f.lastTs = ts;
+    f.next = this.buckets.get(hash) ?? null;
+    this.buckets.set(hash, f);
+    this.count++;
+    this.counters.flows++;
+    return f;
+  }
+
+  /** Ends a connection: gives up holes, finishes HTTP, keeps a small tombstone against stray packets. */
+  private close(flow: Flow, ts: number): void {
+    if (flow.closed) return;
+    flow.closed = true;
+    for (const d of flow.dirs) d.close(ts);
+    flow.http?.close(ts);
+    flow.http = null;
+    flow.tls = null;
+    for (const d of flow.dirs) {
+      d.discard = true;
+      d.release();
+    }
+  }
+
+  private remove(flow: Flow, ts: number): void {
+    this.close(flow, ts);
+    if (this.last === flow) this.last = null;
+    const head = this.buckets.get(flow.hash);
+    if (head === flow) {
+      if (flow.next) this.buckets.set(flow.hash, flow.next);
+      else this.buckets.delete(flow.hash);
+    } else {
+      for (let f = head ?? null; f !== null; f = f.next) {
+        if (f.next === flow) {
+          f.next = flow.next;
+          break;
+        }
+      }
+    }
+    flow.next = null;
+    this.count--;
+  }
+
+  private all(): Flow[] {
+    const out: Flow[] = [];
+    for (const head of this.buckets.values()) for (let f: Flow | null = head; f !== null; f = f.next) out.push(f);
+    return out;
+  }
+
+  private sweep(ts: number): void {
+    this.lastSweep = ts;
+    const limit = ts - this.caps.idleTimeoutMs;
+    // a closed connection's tombstone only needs to outlive late retransmissions
+    const closedLimit = ts - Math.min(this.caps.idleTimeoutMs, 30_000);
+    for (const f of this.all()) {
+      if (f.lastTs < (f.closed ? closedLimit : limit)) {
+        if (!f.closed) this.counters.flowsTimedOut++;
+        this.remove(f, ts);
+      }
+    }
+  }
+
+  private evict(ts: number): void {
+    const flows = this.all().sort((x, y) => x.lastTs - y.lastTs);
+    const n = Math.max(1, flows.length >> 3);
+    for (let i = 0; i < n; i++) {
+      if (!flows[i]!.closed) this.counters.flowsEvicted++;
+      this.remove(flows[i]!, ts);
+    }
+  }
+}

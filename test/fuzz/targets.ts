@@ -1,0 +1,152 @@
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, type Exchange } from '@overhear/model';
+import { readHar } from '@overhear/har';
+import { readCapture } from '@overhear/pcap';
+import { importSpec } from '@overhear/spec';
+import { SchemaAccumulator, parseBody, credentials, PathTemplater } from '@overhear/infer';
+import { createRedactor, createScanner, decodeJwt, evaluateRules } from '@overhear/detect';
+import { repoRoot } from '@overhear/testkit';
+
+/**
+ * What the fuzzer feeds: each target takes untrusted bytes the way overhear
+ * meets them. An InputError is a correct answer to bad input; anything else
+ * thrown is a crash.
+ */
+export interface Target {
+  name: string;
+  /** Real inputs to start from: shipped captures and the shared corpora. */
+  seeds(): Buffer[];
+  run(input: Buffer): Promise<void> | void;
+  maxLen: number;
+}
+
+const corporaDir = process.env.OVERHEAR_CORPORA ?? join(repoRoot, '..', 'shared', 'corpora');
+
+function files(dir: string, ext: RegExp, maxBytes: number, limit: number): Buffer[] {
+  if (!existsSync(dir)) return [];
+  const out: Buffer[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      if (out.length >= limit) return;
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (ext.test(name) && st.size > 0 && st.size <= maxBytes) out.push(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+async function drain(src: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of src) void _;
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
+}
+
+function expected(e: unknown): void {
+  if (e instanceof InputError) return;
+  throw e;
+}
+
+const redactor = createRedactor(new Uint8Array(32).fill(7));
+const scan = createScanner({ redactor });
+
+function exchangeWith(body: Buffer, mediaType: string, headers: Array<[string, string]> = []): Exchange {
+  return {
+    source: 'har',
+    startedAt: 1_700_000_000_000,
+    scheme: 'http',
+    request: { method: 'POST', host: 'fuzz.example', path: '/x', query: [], httpVersion: 'HTTP/1.1', headers: [['content-type', mediaType], ...headers], body: { bytes: body, length: body.length, truncated: false } },
+    response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [['content-type', mediaType], ...headers], body: { bytes: body, length: body.length, truncated: false } },
+  };
+}
+
+export const targets: Target[] = [
+  {
+    name: 'har',
+    maxLen: 256 * 1024,
+    seeds: () => [...files(join(repoRoot, 'packages/har/test/fixtures'), /\.(har|json)$/, 64 * 1024, 10), ...files(join(corporaDir, 'har'), /\.har$/, 64 * 1024, 20)],
+    run: async (b) => {
+      try {
+        // Two chunkings: the slicer must agree with itself across chunk boundaries.
+        await drain(readHar([b], { file: 'fuzz.har' }));
+        const mid = b.length >> 1;
+        await drain(readHar([b.subarray(0, mid), b.subarray(mid)], { file: 'fuzz.har' }));
+      } catch (e) {
+        expected(e);
+      }
+    },
+  },
+  {
+    name: 'pcap',
+    maxLen: 512 * 1024,
+    seeds: () => [...files(join(corporaDir, 'zeek/traces'), /\.(pcap|pcapng)$/, 24 * 1024, 40), ...files(join(corporaDir, 'pcaps'), /\.(pcap|pcapng)$/, 24 * 1024, 20)],
+    run: async (b) => {
+      try {
+        await drain(readCapture(once(b), { file: 'fuzz.pcap' }));
+      } catch (e) {
+        expected(e);
+      }
+    },
+  },
+  {
+    name: 'openapi',
+    maxLen: 128 * 1024,
+    seeds: () => [readFileSync(join(repoRoot, 'captures/demo-api/openapi.yaml')), ...files(join(corporaDir, 'har/optic'), /\.ya?ml$/, 64 * 1024, 5)],
+    run: async (b) => {
+      try {
+        await importSpec(b.toString('utf8'), 'fuzz.yaml');
+      } catch (e) {
+        expected(e);
+      }
+    },
+  },
+  {
+    name: 'bodies',
+    maxLen: 64 * 1024,
+    seeds: () => {
+      const har = JSON.parse(readFileSync(join(repoRoot, 'captures/demo.har'), 'utf8')) as { log: { entries: Array<{ response: { content: { text?: string; encoding?: string } } }> } };
+      const json = har.log.entries.slice(0, 30).map((e) => Buffer.from(e.response.content.text ?? '', e.response.content.encoding === 'base64' ? 'base64' : 'utf8'));
+      return [...json, Buffer.from('a=1&b=%zz&c=&email=x%40example.com'), Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--b--\r\n')];
+    },
+    run: (b) => {
+      for (const mt of ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=b', 'text/plain']) {
+        const ex = exchangeWith(b, mt);
+        const parsed = parseBody(ex.request.body, ex.request.headers);
+        if (parsed?.kind === 'json') new SchemaAccumulator().add(parsed.value);
+        evaluateRules(ex, scan(ex));
+      }
+    },
+  },
+  {
+    name: 'headers',
+    maxLen: 16 * 1024,
+    seeds: () => [
+      Buffer.from('sid=abc; Max-Age=157680000; Path=/; Expires=Wed, 21 Oct 2099 07:28:00 GMT; SameSite=None'),
+      Buffer.from('Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwiZXhwIjoxfQ.'),
+      Buffer.from('Basic dXNlcjpwYXNz'),
+      Buffer.from('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMiLCJlbWFpbCI6ImFAZXhhbXBsZS5jb20ifQ.c2ln'),
+      Buffer.from('https://evil.example.org'),
+    ],
+    run: (b) => {
+      const v = b.toString('latin1');
+      decodeJwt(v);
+      decodeJwt(v.replace(/^Bearer\s+/i, ''));
+      const ex = exchangeWith(Buffer.alloc(0), 'application/json', [
+        ['set-cookie', v],
+        ['cookie', v],
+        ['authorization', v],
+        ['origin', v],
+        ['access-control-allow-origin', v],
+        ['access-control-allow-credentials', 'true'],
+      ]);
+      credentials(ex);
+      evaluateRules(ex, scan(ex));
+      new PathTemplater().template('fuzz.example', `/${v.slice(0, 2048)}`);
+    },
+  },
+];
