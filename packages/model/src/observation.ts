@@ -89,7 +89,16 @@ export interface EndpointObservation {
   deprecationSignals: number;
 }
 
+/** Templates that re-templating merged: what the catalog holds under `from` (paths, all methods) moves onto `into`. */
+export interface EndpointMerge {
+  host: string;
+  from: string[];
+  into: string;
+}
+
 export interface ObservationBatch {
+  /** Applied first, in order, before `endpoints` are added. */
+  merges?: EndpointMerge[];
   endpoints: EndpointObservation[];
   /** TLS server names (or addresses) whose traffic could not be read → connections. */
   tlsHosts: Record<string, number>;
