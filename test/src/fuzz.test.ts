@@ -34,5 +34,5 @@ test('fuzz regressions replay cleanly', async () => {
       n++;
     }
   }
-  assert.ok(n >= 7, `regression inputs found: ${n}`);
+  assert.ok(n >= 11, `regression inputs found: ${n}`);
 });

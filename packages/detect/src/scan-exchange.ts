@@ -35,7 +35,13 @@ export interface ScanOptions {
 
 export const DEFAULT_SCAN_LIMITS = { maxBodyBytes: 256 * 1024, maxDepth: 32, maxValues: 4096, maxMatches: 256 } as const;
 
-export type ExchangeScanner = (ex: Exchange) => SensitiveMatch[];
+/** JSON bodies the caller already parsed (`{ value }`), so they are not parsed twice. */
+export interface ParsedBodies {
+  request?: { value: unknown } | undefined;
+  response?: { value: unknown } | undefined;
+}
+
+export type ExchangeScanner = (ex: Exchange, parsed?: ParsedBodies) => SensitiveMatch[];
 
 /** Headers that never carry personal data or credentials; skipped without a look. */
 const boringHeaders = new Set([
@@ -65,7 +71,7 @@ export function createScanner(opts: ScanOptions): ExchangeScanner {
   const redactor = opts.redactor;
   const baseCtx: ClassifyContext = { ...(opts.phoneRegions && { phoneRegions: opts.phoneRegions }), ...(custom && { custom }) };
 
-  return function scan(ex: Exchange): SensitiveMatch[] {
+  return function scan(ex: Exchange, parsed?: ParsedBodies): SensitiveMatch[] {
     const out: SensitiveMatch[] = [];
     const seen = new Set<string>();
     let values = 0;
@@ -110,8 +116,10 @@ export function createScanner(opts: ScanOptions): ExchangeScanner {
     scanHeaders(ex.request.headers, 'request.header', 'request.cookie');
     if (ex.response) scanHeaders(ex.response.headers, 'response.header', 'response.cookie');
 
-    if (ex.request.body) scanBody(ex.request.body.bytes, ex.request.headers, 'request.body');
-    if (ex.response?.body) scanBody(ex.response.body.bytes, ex.response.headers, 'response.body');
+    if (parsed?.request) walk(parsed.request.value, '$', undefined, undefined, 0, 'request.body');
+    else if (ex.request.body) scanBody(ex.request.body.bytes, ex.request.headers, 'request.body');
+    if (parsed?.response) walk(parsed.response.value, '$', undefined, undefined, 0, 'response.body');
+    else if (ex.response?.body) scanBody(ex.response.body.bytes, ex.response.headers, 'response.body');
     return out;
 
     function scanHeaders(headers: readonly Header[], loc: SensitiveLocation, cookieLoc: SensitiveLocation) {

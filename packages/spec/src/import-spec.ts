@@ -1,5 +1,5 @@
 import { dereference } from '@readme/openapi-parser';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument as parseYamlDocument } from 'yaml';
 import { InputError, type JsonSchema, type ParamLocation } from '@overhear/model';
 import type { DeclaredOperation, DeclaredParameter, DeclaredSpec } from './declared.js';
 
@@ -73,13 +73,22 @@ function parseDocument(text: string, file: string): Obj {
       throw new InputError(file, `not valid JSON (${(e as Error).message})`);
     }
   } else {
+    let parsed;
     try {
-      doc = parseYaml(trimmed, { maxAliasCount: 1000, uniqueKeys: false, logLevel: 'silent' });
+      parsed = parseYamlDocument(trimmed, { uniqueKeys: false });
     } catch (e) {
-      if (e instanceof YAMLParseError) {
-        const pos = e.linePos?.[0];
-        throw new InputError(file, `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${e.message.split('\n')[0]}`);
-      }
+      throw new InputError(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const err = parsed.errors[0];
+    if (err) {
+      const pos = err.linePos?.[0];
+      const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new InputError(file, `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${what}`);
+    }
+    try {
+      // An alias cap stops "billion laughs" documents from expanding without bound.
+      doc = parsed.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
       throw new InputError(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
   }
@@ -110,7 +119,13 @@ function resolvePointer(doc: unknown, pointer: string): unknown {
   if (pointer === '') return doc;
   let cur: unknown = doc;
   for (const raw of pointer.split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    let key = raw;
+    try {
+      key = decodeURIComponent(raw);
+    } catch {
+      return undefined; // "%zz" in a pointer: it points nowhere
+    }
+    key = key.replace(/~1/g, '/').replace(/~0/g, '~');
     if (Array.isArray(cur)) cur = cur[Number(key)];
     else if (isObj(cur)) cur = cur[key];
     else return undefined;

@@ -46,7 +46,9 @@ export function driftOf(observed: ObservedShape, declared: DeclaredOperation): D
     const min = typeof d.schema?.minimum === 'number' ? d.schema.minimum : undefined;
     if (max !== undefined && typeof p.max === 'number' && p.max > max) out.push({ kind: 'parameter-out-of-range', where: `query ${p.name}`, detail: `declared maximum ${max}; traffic sent up to ${p.max}` });
     if (min !== undefined && typeof p.min === 'number' && p.min < min) out.push({ kind: 'parameter-out-of-range', where: `query ${p.name}`, detail: `declared minimum ${min}; traffic sent down to ${p.min}` });
-    compareSchemas(p.schema, d.schema, `query ${p.name}`, 'undocumented-request-property', out, false);
+    // On the wire a query value is text: a declared string or array (form-serialised) takes any value.
+    const dt = typesOf(d.schema);
+    if (!dt.has('string') && !dt.has('array')) compareSchemas(p.schema, d.schema, `query ${p.name}`, 'undocumented-request-property', out, false);
   }
 
   for (const status of Object.keys(observed.statusCodes).sort()) {
@@ -136,9 +138,11 @@ function compareSchemas(obs: JsonSchema, declaredRaw: JsonSchema | undefined, wh
     const dprops = dec.properties ?? {};
     const open = dec.additionalProperties !== undefined && dec.additionalProperties !== false;
     const declaresShape = dec.properties !== undefined || dec.additionalProperties === false;
+    const named = new Set(Array.isArray(dec.required) ? (dec.required as string[]) : []);
     for (const [k, s] of Object.entries(obs.properties)) {
       const child = `${where}.${k}`;
       if (k in dprops) compareSchemas(s, dprops[k], child, undocumented, out, checkRequired, depth + 1);
+      else if (named.has(k)) continue; // required without a schema: declared, of any type
       else if (typeof dec.additionalProperties === 'object') compareSchemas(s, dec.additionalProperties, child, undocumented, out, checkRequired, depth + 1);
       else if (declaresShape && !open) out.push({ kind: undocumented, where: child, detail: `${typeName(s)} property not declared` });
     }

@@ -77,6 +77,12 @@ function valueTest(schema: JsonSchema | undefined): ValueTest {
   return { key: 'any', test: (v) => v.length > 0, rank: 3 };
 }
 
+function segmentPattern(raw: string): ValueTest {
+  const shape = raw.replace(/\{[^}]*\}/g, '{}');
+  const re = new RegExp(`^${shape.split('{}').map((lit) => lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+?)')}$`, 'u');
+  return { key: `segment:${shape}`, test: (v) => re.test(v), rank: 2 };
+}
+
 export class SpecMatcher {
   private readonly roots = new Map<string, Node>();
   private size = 0;
@@ -91,6 +97,18 @@ export class SpecMatcher {
     let node: Node = root;
     for (const raw of splitSegments(op.path)) {
       const m = /^\{([^}]+)\}$/.exec(raw);
+      if (!m && raw.includes('{')) {
+        // Parameters inside a segment ("{name}.{ext}", "names(name='{name}')"): a pattern edge.
+        const vt = segmentPattern(raw);
+        let edge = node.params.find((e) => e.key === vt.key);
+        if (!edge) {
+          edge = { ...vt, node: newNode() };
+          node.params.push(edge);
+          node.params.sort((a, b) => a.rank - b.rank);
+        }
+        node = edge.node;
+        continue;
+      }
       if (!m) {
         let next: Node | undefined = node.literals.get(raw);
         if (!next) node.literals.set(raw, (next = newNode()));
