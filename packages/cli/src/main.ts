@@ -9,6 +9,7 @@ import { exportOpenApiCommand } from './commands/export-openapi.js';
 import { demoCommand } from './commands/demo.js';
 import { specDiffCommand, specImportCommand, specListCommand, specRemoveCommand } from './commands/spec.js';
 import { loadConfig } from '@overhear/pipeline';
+import { serveCommand } from './commands/serve.js';
 
 /**
  * The `overhear` command. Exit codes (the contract): 0 ok; 1 bad input or
@@ -71,11 +72,26 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('demo')
-    .description('ingest the shipped demo captures into a fresh catalog and show the inventory')
+    .description('ingest the shipped demo captures into a fresh catalog, show the inventory, then serve the dashboard (when stdout is a terminal, or with --serve)')
     .option('--db <file>', 'catalog file for the demo', 'overhear-demo.db')
-    .option('--no-serve', 'print and exit (the dashboard is not served yet either way)')
+    .option('--serve', 'serve the dashboard afterwards even when stdout is not a terminal')
+    .option('--no-serve', 'do not serve the dashboard (print and exit)')
+    .option('--port <port>', 'dashboard port (default 7878; a free one when that is taken)')
     .action(async (o: { db?: string; serve?: boolean; port?: string }) => {
       code = await demoCommand(o);
+    });
+
+  program
+    .command('serve')
+    .description('the JSON API and the dashboard over the catalog (binds 127.0.0.1 unless --bind; other addresses need an access token)')
+    .addOption(dbOption())
+    .option('--port <port>', 'port (0 picks a free one)', '7878')
+    .option('--bind <addr>', 'address to listen on', '127.0.0.1')
+    .option('--token <token>', 'access token for non-loopback binds (default: $OVERHEAR_TOKEN, or generated and printed)')
+    .option('--max-upload-mb <mb>', 'upload size limit in MiB (default 2048)')
+    .option('--config <file>', 'settings file for uploads (default ./overhear.config.json)')
+    .action(async (o: { db?: string; port?: string; bind?: string; token?: string; maxUploadMb?: string; config?: string }) => {
+      code = await serveCommand({ ...o, db: catalogPath(o.db), config: loadConfig(o.config) });
     });
 
   const spec = program.command('spec').description('declared OpenAPI specs: the documented inventory');

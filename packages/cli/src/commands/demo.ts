@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { ingestCommand } from './ingest.js';
 import { endpointsCommand } from './endpoints.js';
 import { findingsCommand } from './findings.js';
+import { serveCommand } from './serve.js';
 import { specImportCommand } from './spec.js';
 import { loadConfig } from '@overhear/pipeline';
 
@@ -12,8 +13,9 @@ export const capturesDir = resolve(fileURLToPath(new URL('.', import.meta.url)),
 
 /**
  * The main job on the shipped captures: a fresh catalog, the demo HAR
- * ingested into it (after the shop's published spec), the inventory and
- * findings printed.
+ * ingested into it, the inventory and findings printed; then the dashboard
+ * served on it until Ctrl-C — when stdout is a terminal or `--serve` is given,
+ * never with `--no-serve` (so scripts and tests can run the demo and exit).
  */
 export async function demoCommand(opts: { db?: string; serve?: boolean; port?: string }): Promise<number> {
   const db = resolve(opts.db ?? 'overhear-demo.db');
@@ -33,6 +35,15 @@ export async function demoCommand(opts: { db?: string; serve?: boolean; port?: s
   endpointsCommand({ db });
   process.stdout.write('\n');
   findingsCommand({ db });
-  process.stdout.write(`\nExplore it:\n  npx overhear endpoints --db ${db} --json\n  npx overhear export openapi --db ${db}\n`);
-  return 0;
+  process.stdout.write(`\nExplore it:\n  npx overhear endpoints --db ${db} --json\n  npx overhear export openapi --db ${db}\n  npx overhear serve --db ${db}\n`);
+  const serve = opts.serve ?? process.stdout.isTTY === true;
+  if (!serve) return 0;
+  process.stdout.write('\n');
+  try {
+    return await serveCommand({ db, port: opts.port ?? 7878, config });
+  } catch (e) {
+    // The default port is taken (another overhear?): take any free one rather than fail the demo.
+    if (opts.port === undefined && e instanceof Error && /is in use/.test(e.message)) return serveCommand({ db, port: 0, config });
+    throw e;
+  }
 }
