@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   let peakRss = 0;
   let peakHeap = 0;
   // Seeds first (unmutated), then mutations.
-  while (execs < cfg.maxExecs && Date.now() < deadline) {
+  // Every seed runs once whatever the deadline (a slow target must still be exercised), then mutations until it.
+  while (execs < seeds.length || (execs < cfg.maxExecs && Date.now() < deadline)) {
     const input = execs < seeds.length ? seeds[execs]! : mutate(rng.pick(seeds), rng, seeds, target.maxLen);
     const n = Math.min(input.length, current.length);
     current.set(input.subarray(0, n));
