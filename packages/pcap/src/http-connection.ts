@@ -40,6 +40,7 @@ export class HttpConnection implements HttpStreamOwner {
         this.env.count('http-pending-overflow');
         const tx = this.txs.shift()!;
         if (tx.reqDone) this.emit(tx);
+        else tx.req.body?.discard();
       }
       if (msg.version === '0.9' || msg.method === 'CONNECT') return BODY_NONE;
       if (msg.chunked) return BODY_CHUNKED;
@@ -101,6 +102,10 @@ export class HttpConnection implements HttpStreamOwner {
       this.response.toPassthru();
     }
     this.flush();
+  }
+
+  count(reason: string): void {
+    this.env.count(reason);
   }
 
   expectsHttp09(): boolean {

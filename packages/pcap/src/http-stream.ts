@@ -20,7 +20,6 @@ export class HttpMessage {
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied. */
   codings: string[] | null = null;
-  hasUpgrade = false;
   body: BodyCollector | null = null;
   interrupted = false;
   /** Set by the owner: the transaction a response answers (null: none). */
@@ -41,6 +40,8 @@ export interface HttpStreamOwner {
   message(isRequest: boolean, msg: HttpMessage): void;
   /** The oldest unanswered request was HTTP/0.9 (its response has no head). */
   expectsHttp09(): boolean;
+  /** Something was given up (a reason for `stats.skipped`). */
+  count(reason: string): void;
 }
 
 export interface HttpStreamLimits {
@@ -87,6 +88,12 @@ function headEnd(v: Buffer, from: number, end: number): number {
   return b + 2 < c + 3 ? b + 2 : c + 3;
 }
 
+/** Buffer's own Latin-1 decoder, skipping `toString`'s argument and encoding handling (hot path). */
+const latin1: (b: Buffer, s: number, e: number) => string =
+  typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? (b, s, e) => (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(s, e)
+    : (b, s, e) => b.toString('latin1', s, e);
+
 /** True when a Latin-1 decoded string has a byte above 0x7f (its UTF-8 form is longer; a fast native count). */
 function nonAscii(t: string): boolean {
   return Buffer.byteLength(t, 'utf8') !== t.length;
@@ -94,7 +101,7 @@ function nonAscii(t: string): boolean {
 
 /** Head text: ASCII as is; UTF-8 when it decodes; else Latin-1 (bytes kept one to one). */
 function text(v: Buffer, s: number, e: number): string {
-  const t = v.toString('latin1', s, e);
+  const t = latin1(v, s, e);
   if (!nonAscii(t)) return t;
   try {
     return utf8.decode(v.subarray(s, e));
@@ -119,7 +126,7 @@ export class HttpStream {
   /** Set once the connection switched protocol; everything after is ignored. */
   passthru = false;
   /** Bytes decoded ahead to find a head as text; grows with the heads seen. */
-  private window = 512;
+  private window = 1024;
 
   constructor(
     readonly isRequest: boolean,
@@ -129,6 +136,11 @@ export class HttpStream {
     private readonly budget: Budget,
   ) {
     this.state = synced ? START : SYNC;
+  }
+
+  /** A message head has begun and not ended. */
+  get inHead(): boolean {
+    return this.state === HEAD;
   }
 
   /** Bytes v[start, end) of the stream, in order. */
@@ -196,8 +208,28 @@ export class HttpStream {
       return;
     }
     if (this.state === PASSTHRU) return;
+    if (this.state === HEAD && this.partialHead()) {
+      // the head was cut by the gap: keep the message if its start line is readable
+      this.msg!.interrupted = true;
+      this.owner.head(this.isRequest, this.msg!);
+      this.complete();
+      this.state = SYNC;
+      return;
+    }
     this.interrupt(ts);
     this.state = SYNC;
+  }
+
+  /** Parses a head that never ended into `msg`; false when not even its start line is readable. */
+  private partialHead(): boolean {
+    if (this.hdrLen === 0 || !this.hdr) return false;
+    const t = text(this.hdr, 0, this.hdrLen);
+    this.budget.sub(this.hdr.length);
+    this.hdr = null;
+    this.hdrLen = 0;
+    if (this.parseHead(t) !== undefined) return true;
+    this.msg = null;
+    return false;
   }
 
   /** End of the stream: a close-delimited body ends here, anything else open is interrupted. */
@@ -206,19 +238,12 @@ export class HttpStream {
       this.finish(ts);
       return;
     }
-    if (this.state === HEAD && this.hdrLen > 0 && this.hdr) {
-      // the head never ended: keep the message if its start line is readable
-      const t = text(this.hdr, 0, this.hdrLen);
-      this.budget.sub(this.hdr.length);
-      this.hdr = null;
-      this.hdrLen = 0;
-      if (this.parseHead(t) !== undefined) {
-        this.msg!.interrupted = true;
-        this.owner.head(this.isRequest, this.msg!);
-        this.complete();
-        return;
-      }
-      this.msg = null;
+    if (this.state === HEAD && this.partialHead()) {
+      // the head never ended: keep the message, its start line is readable
+      this.msg!.interrupted = true;
+      this.owner.head(this.isRequest, this.msg!);
+      this.complete();
+      return;
     }
     this.interrupt(ts);
   }
@@ -227,6 +252,9 @@ export class HttpStream {
   toPassthru(): void {
     this.passthru = true;
     this.state = PASSTHRU;
+    // a message in progress belongs to the tunnel now; its transaction, if any, is emitted as is
+    this.msg?.body?.discard();
+    this.msg = null;
     this.dropHeld();
   }
 
@@ -265,24 +293,28 @@ export class HttpStream {
     if (this.hdrLen === 0) {
       // fast path: the whole head within a window of this segment (sized from earlier heads), searched as text
       const w = Math.min(n, p + this.window);
-      const win = v.toString('latin1', p, w);
+      const win = latin1(v, p, w);
       const crlf = win.indexOf('\r\n\r\n');
       if (crlf >= 0 && (this.isRequest || (/^http/i.test(win) && !this.owner.expectsHttp09()))) {
         const t = win.slice(0, crlf + 4);
-        if (t.indexOf('\n\n') < 0) return this.headParsed(nonAscii(t) ? text(v, p, p + crlf + 4) : t, p + crlf + 4, ts);
+        if (t.indexOf('\n\n') < 0) {
+          // the window follows the heads of this stream: shrinks slowly, grows at once (below)
+          const fit = crlf + (crlf >> 2) + 68;
+          if (fit < this.window) this.window = Math.max(fit, this.window - (this.window >> 4));
+          return this.headParsed(nonAscii(t) ? text(v, p, p + crlf + 4) : t, p + crlf + 4, ts);
+        }
       }
       e = this.endOfHead(v, p, n, p);
       if (e >= 0 && e - p + 64 > this.window) this.window = Math.min(16_384, 2 * (e - p + 64));
       if (e < 0) {
         if (n - p > this.lim.maxHeaderBytes) return this.headTooBig(n);
-        this.appendHead(v, p, n);
-        return n;
+        return this.appendHead(v, p, n) ? n : this.headTooBig(n);
       }
       next = e;
     } else {
       const old = this.hdrLen;
       const take = Math.min(this.lim.maxHeaderBytes - old, n - p);
-      this.appendHead(v, p, p + take);
+      if (!this.appendHead(v, p, p + take)) return this.headTooBig(n);
       src = this.hdr!;
       s = 0;
       e = this.endOfHead(src, 0, this.hdrLen, Math.max(0, old - 3));
@@ -332,10 +364,15 @@ export class HttpStream {
     return h > p && (v[h - 1] === 32 || v[h - 1] === 9) ? -1 : lf + 1;
   }
 
-  private appendHead(v: Buffer, s: number, e: number): void {
+  /** Holds part of a head; false when the global budget has no room for it. */
+  private appendHead(v: Buffer, s: number, e: number): boolean {
     const need = this.hdrLen + (e - s);
     if (!this.hdr || this.hdr.length < need) {
-      const size = Math.min(this.lim.maxHeaderBytes, Math.max(need, 2048, (this.hdr?.length ?? 0) * 2));
+      const size = Math.min(this.lim.maxHeaderBytes, Math.max(need, 512, (this.hdr?.length ?? 0) * 2));
+      if (!this.budget.fits(size - (this.hdr?.length ?? 0))) {
+        this.owner.count('http-head-over-budget');
+        return false;
+      }
       const next = Buffer.allocUnsafe(size);
       if (this.hdr) {
         this.hdr.copy(next, 0, 0, this.hdrLen);
@@ -344,8 +381,9 @@ export class HttpStream {
       this.budget.add(size);
       this.hdr = next;
     }
-    v.copy(this.hdr, this.hdrLen, s, e);
+    v.copy(this.hdr!, this.hdrLen, s, e);
     this.hdrLen = need;
+    return true;
   }
 
   private headTooBig(n: number): number {
@@ -399,9 +437,9 @@ export class HttpStream {
           while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
           const value = t.slice(vs, ve);
           headers.push([name, value]);
-          // only four names change framing; compare lengths first
+          // only three names change framing; compare lengths first
           const nl = ne - p;
-          if (nl === 14 || nl === 17 || nl === 16 || nl === 7) noteHeader(m, name, value);
+          if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
         }
       }
       p = q + 1;
@@ -450,7 +488,7 @@ export class HttpStream {
       this.line += v.toString('latin1', p, n);
       return n;
     }
-    let line = this.line.length ? this.line + v.toString('latin1', p, lf) : v.toString('latin1', p, lf);
+    let line = this.line.length ? this.line + latin1(v, p, lf) : latin1(v, p, lf);
     this.line = '';
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     const next = lf + 1;
@@ -532,10 +570,16 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 
 function requestLine(m: HttpMessage, line: string): boolean {
-  const sp = line.indexOf(' ');
-  const tab = line.indexOf('\t');
-  const cut = sp < 0 ? tab : tab < 0 ? sp : Math.min(sp, tab);
-  if (cut <= 0) return false;
+  // the method ends at the first space or tab
+  let cut = 0;
+  const ln = line.length;
+  while (cut < ln) {
+    const c = line.charCodeAt(cut);
+    if (c === 32 || c === 9) break;
+    cut++;
+  }
+  if (cut === 0 || cut === ln) return false;
+  const tab = line.indexOf('\t', cut);
   const method = line.slice(0, cut);
   if (!KNOWN_METHODS.has(method) && !TOKEN.test(method)) return false;
   m.method = method;
@@ -603,9 +647,6 @@ function noteHeader(m: HttpMessage, name: string, value: string): void {
       if (list.length) m.codings = [...(m.codings ?? []), ...list];
       break;
     }
-    case 'upgrade':
-      m.hasUpgrade = true;
-      break;
   }
 }
 

@@ -13,8 +13,10 @@ export const LINK_IPV4 = 228;
 export const LINK_IPV6 = 229;
 export const LINK_NFLOG = 239;
 export const LINK_SLL2 = 276;
+export const LINK_IEEE802_11 = 105;
+export const LINK_RADIOTAP = 127;
 
-const SUPPORTED = new Set([LINK_NULL, LINK_ETHERNET, LINK_RAW_OLD, LINK_RAW_OPENBSD, LINK_RAW, LINK_LOOP, LINK_SLL, LINK_IPV4, LINK_IPV6, LINK_NFLOG, LINK_SLL2]);
+const SUPPORTED = new Set([LINK_NULL, LINK_ETHERNET, LINK_RAW_OLD, LINK_RAW_OPENBSD, LINK_RAW, LINK_LOOP, LINK_SLL, LINK_IPV4, LINK_IPV6, LINK_NFLOG, LINK_SLL2, LINK_IEEE802_11, LINK_RADIOTAP]);
 
 export function linkSupported(linkType: number): boolean {
   return SUPPORTED.has(linkType);
@@ -47,6 +49,11 @@ export function decodeLink(p: DecodedPacket, linkType: number, b: Buffer, s: num
       return s + 20 > e ? 'truncated-link' : decodeEtherType(p, (b[s]! << 8) | b[s + 1]!, b, s + 20, e);
     case LINK_NFLOG:
       return decodeNflog(p, b, s, e);
+    case LINK_RADIOTAP:
+      // radiotap header length is little-endian at offset 2
+      return s + 4 > e ? 'truncated-link' : decode80211(p, b, s + (b[s + 2]! | (b[s + 3]! << 8)), e);
+    case LINK_IEEE802_11:
+      return decode80211(p, b, s, e);
     default:
       return reason('linktype-', linkType);
   }
@@ -103,6 +110,20 @@ export function decodeEtherType(p: DecodedPacket, type: number, b: Buffer, o: nu
       }
       return reason('ethertype-0x', type, true);
   }
+}
+
+/** 802.11 data frames in the clear (monitor mode): MAC header, then LLC/SNAP with an EtherType. */
+function decode80211(p: DecodedPacket, b: Buffer, s: number, e: number): string | null {
+  if (s + 24 > e) return 'truncated-link';
+  const fc0 = b[s]!;
+  const fc1 = b[s + 1]!;
+  if (((fc0 >> 2) & 3) !== 2) return 'wlan-non-data';
+  if (fc1 & 0x40) return 'wlan-protected';
+  let o = s + 24;
+  if ((fc1 & 3) === 3) o += 6; // four addresses (WDS)
+  if (fc0 & 0x80) o += 2; // QoS data
+  if (o + 8 > e || b[o] !== 0xaa || b[o + 1] !== 0xaa) return 'wlan-no-snap';
+  return decodeEtherType(p, (b[o + 6]! << 8) | b[o + 7]!, b, o + 8, e);
 }
 
 /** NFLOG: TLVs in host byte order; type 9 is the packet payload. */

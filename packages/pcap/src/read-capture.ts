@@ -146,48 +146,44 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
     return true;
   };
 
-  try {
-    for await (const raw of input) {
-      let chunk = toBuffer(raw);
-      if (chunk.length === 0) continue;
-      stats.bytes += chunk.length;
-      if (!reader) {
-        head = head ? Buffer.concat([head, chunk]) : chunk;
-        if (head.length < 4) continue;
-        format = captureFormat(head);
-        if (!format) {
-          throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
-        }
-        flows = new FlowTable(caps, stats, budget, env, format);
-        reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
-        chunk = head;
-        head = undefined;
+  for await (const raw of input) {
+    let chunk = toBuffer(raw);
+    if (chunk.length === 0) continue;
+    stats.bytes += chunk.length;
+    if (!reader) {
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      if (head.length < 4) continue;
+      format = captureFormat(head);
+      if (!format) {
+        throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
       }
-      // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
-      for (let off = 0; off < chunk.length; off += SLICE) {
-        try {
-          reader.push(off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE)));
-        } catch (e) {
-          if (!fault(e)) throw e;
-          finish();
-          yield drain();
-          return;
-        }
-        if (out.length) yield drain();
+      flows = new FlowTable(caps, stats, budget, env, format);
+      reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
+      chunk = head;
+      head = undefined;
+    }
+    // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
+    for (let off = 0; off < chunk.length; off += SLICE) {
+      try {
+        reader.push(off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE)));
+      } catch (e) {
+        if (!fault(e)) throw e;
+        finish();
+        yield drain();
+        return;
       }
-      publish();
+      if (out.length) yield drain();
     }
-    if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
-    try {
-      reader.end();
-    } catch (e) {
-      if (!fault(e)) throw e;
-    }
-    finish();
-    yield drain();
-  } finally {
-    budget.held = 0;
+    publish();
   }
+  if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
+  try {
+    reader.end();
+  } catch (e) {
+    if (!fault(e)) throw e;
+  }
+  finish();
+  yield drain();
 
   function drain(): Exchange[] {
     const batch = out;

@@ -13,6 +13,7 @@ const APP_IGNORED = 2;
 
 /** Undecided bytes after which a flow is taken as some other protocol. */
 const MAX_UNDECIDED_BYTES = 16_384;
+const MAX_UNDECIDED_HTTP_PORT = 1_048_576;
 const MAX_TLS_HELLO = 16_384;
 const MAX_TLS_NAMES = 10_000;
 
@@ -48,6 +49,10 @@ class DirConsumer implements StreamConsumer {
   end(tsMs: number): void {
     const f = this.flow;
     if (f.http) (this.dir === f.client ? f.http.request : f.http.response).end(tsMs);
+  }
+  waitingForHead(): boolean {
+    const f = this.flow;
+    return f.http !== null && (this.dir === f.client ? f.http.request : f.http.response).inHead;
   }
 }
 
@@ -215,7 +220,7 @@ export class FlowTable {
       if (flow.synSeq[dir]! < 0) flow.synSeq[dir] = p.seq;
       if (flow.client < 0) flow.client = flags & TCP_ACK ? 1 - dir : dir;
     }
-    if (flags & TCP_ACK) o.ackFromPeer(p.ack, ts);
+    if (flags & TCP_ACK) o.ackFromPeer(p.ack, ts, hasData);
     if (flags & TCP_RST) {
       this.close(flow, ts);
       return;
@@ -256,7 +261,8 @@ export class FlowTable {
 
   private detect(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
     const len = end - start;
-    const atStart = flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len && flow.undecided === 0;
+    // the first bytes of a direction whose SYN we saw start a message
+    const atStart = flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len;
     const b0 = buf[start]!;
     if (flow.tls !== null || (atStart && b0 === 0x16 && len >= 3 && buf[start + 1] === 3 && buf[start + 2]! <= 4)) {
       this.tls(flow, dir, buf, start, end);
@@ -268,6 +274,17 @@ export class FlowTable {
       this.ignore(flow);
       return;
     }
+    if (!atStart && len >= 5 && b0 >= 0x14 && b0 <= 0x17 && buf[start + 1] === 3 && buf[start + 2]! <= 4) {
+      // TLS records picked up midway: no ClientHello to read, counted under the server address
+      const server = flow.client >= 0 ? 1 - flow.client : flow.port(dir) < flow.port(1 - dir) ? dir : 1 - dir;
+      this.countTls(flow.addr(server));
+      this.ignore(flow);
+      return;
+    }
+    // midway into a connection on an HTTP port, only the client's side is searched (the
+    // server's may be a long body); elsewhere both sides, briefly
+    const httpPort = HTTP_PORTS.has(flow.port(0)) ? 0 : HTTP_PORTS.has(flow.port(1)) ? 1 : -1;
+    if (!atStart && httpPort === dir && flow.undecided > 0) return;
     let at = -1;
     let isRequest = true;
     if (atStart || flow.undecided === 0) {
@@ -293,7 +310,7 @@ export class FlowTable {
     }
     if (at < 0) {
       flow.undecided += len;
-      if (flow.undecided > MAX_UNDECIDED_BYTES) {
+      if (flow.undecided > (httpPort >= 0 ? MAX_UNDECIDED_HTTP_PORT : MAX_UNDECIDED_BYTES)) {
         countSkip(this.stats, 'tcp-other');
         this.ignore(flow);
       }
@@ -332,15 +349,18 @@ export class FlowTable {
       return;
     }
     const server = flow.client >= 0 ? 1 - flow.client : 1 - dir;
-    const name = sni ?? flow.addr(server);
+    this.countTls(sni ?? flow.addr(server));
+    flow.tls = null;
+    this.ignore(flow);
+  }
+
+  private countTls(name: string): void {
     const hosts = (this.stats.tlsHosts ??= {});
     // distinct names are capped so a scan of random SNIs cannot grow the stats without bound
     const key = hosts[name] !== undefined || this.tlsNames < MAX_TLS_NAMES ? name : '(other)';
     if (hosts[key] === undefined) this.tlsNames++;
     hosts[key] = (hosts[key] ?? 0) + 1;
     countSkip(this.stats, 'tls');
-    flow.tls = null;
-    this.ignore(flow);
   }
 
   private ignore(flow: Flow): void {

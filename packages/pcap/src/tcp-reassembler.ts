@@ -7,6 +7,8 @@ export interface StreamConsumer {
   gap(len: number, tsMs: number): void;
   /** The direction ended (FIN reached, RST, timeout or end of capture). */
   end(tsMs: number): void;
+  /** A message head is cut short: missing bytes the peer acknowledged should be given up now. */
+  waitingForHead(): boolean;
 }
 
 interface Segment {
@@ -103,13 +105,25 @@ export class TcpReassembler {
     this.checkEnd(tsMs);
   }
 
-  /** The peer acknowledged `ack`: a hole below it will never be filled. */
-  ackFromPeer(ack: number, tsMs: number): void {
+  /**
+   * The peer acknowledged `ack`: a hole below it will never be filled. When the
+   * peer is also sending data (answering) while our side's message head is cut
+   * short, bytes it acknowledged that we never saw are given up at once, so the
+   * answer meets its (interrupted) question. Elsewhere the hole waits: the
+   * bytes may only be late (capture points reorder the two directions).
+   */
+  ackFromPeer(ack: number, tsMs: number, withData: boolean): void {
     if (!this.peerAckSeen || ((ack - this.peerAck) | 0) > 0) {
       this.peerAck = ack;
       this.peerAckSeen = true;
     }
     if (this.pending.length > 0) this.skipAckedHoles(tsMs);
+    else if (withData && this.started && !this.ended && !this.discard && this.consumer.waitingForHead()) {
+      const missing = (ack - this.nextSeq) | 0;
+      // a FIN we saw takes one sequence number
+      const fin = this.finSeq >= 0 && ((ack - this.finSeq) | 0) <= 1 && ((this.nextSeq - this.finSeq) | 0) >= 0;
+      if (missing > 0 && missing < MAX_WINDOW && !fin) this.gap(missing, tsMs);
+    }
   }
 
   /** End of the connection (RST, timeout, end of capture): give up every hole. */
@@ -188,12 +202,12 @@ export class TcpReassembler {
   }
 
   private drain(): void {
-    const p = this.pending;
-    while (p.length > 0) {
-      const s = p[0]!;
+    // `pending` is re-read each time: delivering may release it (the flow turned out not to be HTTP)
+    while (this.pending.length > 0) {
+      const s = this.pending[0]!;
       const rel = (s.seq - this.nextSeq) | 0;
       if (rel > 0) break;
-      p.shift();
+      this.pending.shift();
       this.pendingBytes -= s.data.length + SEGMENT_OVERHEAD;
       this.budget.sub(s.data.length + SEGMENT_OVERHEAD);
       const skip = -rel;

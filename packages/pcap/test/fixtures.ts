@@ -5,7 +5,7 @@ export interface Pkt {
   tsMs: number;
 }
 
-function ipv4Tcp(src: number[], dst: number[], sport: number, dport: number, seq: number, ack: number, flags: number, payload: Buffer): Buffer {
+export function ipv4Tcp(src: number[], dst: number[], sport: number, dport: number, seq: number, ack: number, flags: number, payload: Buffer): Buffer {
   const eth = Buffer.alloc(14);
   eth.writeUInt16BE(0x0800, 12);
   const ip = Buffer.alloc(20);
@@ -27,21 +27,21 @@ function ipv4Tcp(src: number[], dst: number[], sport: number, dport: number, seq
 }
 
 /** One HTTP exchange on a fresh connection: handshake, request, response, FINs. */
-export function httpConversation(path: string, t0 = 1_700_000_000_000, port = 40000, rawRequest?: Buffer): Pkt[] {
+export function httpConversation(path: string, t0 = 1_700_000_000_000, port = 40000, rawRequest?: Buffer, isn: [number, number] = [1000, 5000]): Pkt[] {
   const c = [10, 0, 0, 1];
   const s = [10, 0, 0, 2];
   const req: Buffer = rawRequest ?? Buffer.from(`GET ${path} HTTP/1.1\r\nHost: fixture.local\r\n\r\n`);
   const body = '{"ok":true}';
   const res = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-  let cs = 1000;
-  let ss = 5000;
+  let cs = isn[0];
+  let ss = isn[1];
   const out: Pkt[] = [];
   const add = (fromClient: boolean, flags: number, payload: Buffer = Buffer.alloc(0)): void => {
     const p = fromClient ? ipv4Tcp(c, s, port, 80, cs, ss, flags, payload) : ipv4Tcp(s, c, 80, port, ss, cs, flags, payload);
     out.push({ data: p, tsMs: t0 + out.length });
     const adv = payload.length + (flags & 0x03 ? 1 : 0);
-    if (fromClient) cs += adv;
-    else ss += adv;
+    if (fromClient) cs = (cs + adv) >>> 0;
+    else ss = (ss + adv) >>> 0;
   };
   add(true, 0x02);
   add(false, 0x12);

@@ -3,6 +3,7 @@
  * captured by tcpdump (root) on `lo` (Ethernet) and on `any` (Linux cooked v2).
  */
 import { once } from 'node:events';
+import { existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -72,12 +73,12 @@ function server(): http.Server {
       }
     });
   });
-  s.on('upgrade', (req, socket) => {
+  s.on('upgrade', (_req, socket) => {
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n');
     socket.write(Buffer.from([0x81, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f]));
     socket.end();
   });
-  s.on('connect', (req, socket) => {
+  s.on('connect', (_req, socket) => {
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     socket.write('SSH-2.0-tunnelled bytes, not HTTP\r\n');
     socket.end();
@@ -116,6 +117,21 @@ async function tlsHello(port: number, servername: string): Promise<void> {
   });
 }
 
+async function settled(files: string[]): Promise<void> {
+  const size = (): string => files.map((f) => (existsSync(f) ? statSync(f).size : -1)).join(',');
+  let last = size();
+  let stableSince = Date.now();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = size();
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= 800) return;
+  }
+}
+
 export interface LoopbackCapture {
   ethernet: string;
   sll2: string;
@@ -152,7 +168,8 @@ export async function captureLoopback(dir: string): Promise<LoopbackCapture> {
     await raw(port, 'GET /close HTTP/1.0\r\nHost: close.local\r\n\r\n');
     await tlsHello(port, 'secure.example.com');
     await raw(port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', true);
-    await new Promise((r) => setTimeout(r, 300));
+    // tcpdump may lag on a busy machine: wait until both files stop growing
+    await settled([ethernet, sll2]);
   } finally {
     await d1.stop();
     await d2.stop();

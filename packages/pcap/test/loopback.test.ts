@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '@overhear/model';
@@ -9,6 +10,9 @@ import { BIG_BODY, captureLoopback, type LoopbackCapture } from './loopback-traf
 import { byPath, ingestBytes, ingestFile, pcapngToBigEndian, readPcap, run, tcpOf, writePcap, type Ingested } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
+const has = (cmd: string): boolean => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+const canCapture = isRoot && has('tcpdump');
+const hasWiresharkTools = has('editcap') && has('mergecap');
 
 /** What matters of an exchange, to compare two readings of the same traffic. */
 function summary(exs: Exchange[]): string[] {
@@ -17,7 +21,7 @@ function summary(exs: Exchange[]): string[] {
     .sort();
 }
 
-describe('real loopback capture (tcpdump on lo and any)', { skip: !isRoot && 'needs root for tcpdump' }, () => {
+describe('real loopback capture (tcpdump on lo and any)', { skip: !canCapture && 'needs root and tcpdump' }, () => {
   const tmp = tempDir('overhear-pcap-lo-');
   let cap: LoopbackCapture;
   let base: Ingested;
@@ -136,7 +140,7 @@ describe('real loopback capture (tcpdump on lo and any)', { skip: !isRoot && 'ne
     );
   });
 
-  it('reads pcapng (editcap), big-endian pcapng, and several interfaces with different link types (mergecap)', async () => {
+  it('reads pcapng (editcap), big-endian pcapng, and several interfaces with different link types (mergecap)', { skip: !hasWiresharkTools && 'editcap/mergecap absent' }, async () => {
     const ng = join(tmp.dir, 'lo.pcapng');
     await run('editcap', ['-F', 'pcapng', cap.ethernet, ng]);
     const a = await ingestFile(ng);

@@ -1,0 +1,13 @@
+// Parses a capture to exchanges and counts them (what the benchmark times).
+import { createReadStream } from 'node:fs';
+import { readCapture } from '../../packages/pcap/dist/src/index.js';
+
+const file = process.argv[2];
+const t0 = process.hrtime.bigint();
+const src = readCapture(createReadStream(file, { highWaterMark: 1 << 20 }), { file });
+let n = 0;
+for await (const ex of src) if (ex) n++;
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const cu = process.cpuUsage();
+const cpuMs = (cu.user + cu.system) / 1000;
+console.log(JSON.stringify({ exchanges: n, ms, cpuMs, bytes: src.stats.bytes, stats: src.stats }));
