@@ -216,11 +216,13 @@ test('HTML and script payloads in paths, headers and JSON keys show as text and 
   const problems = watch(page);
   const img = '<img src=x onerror=alert(1)>';
   const scr = '"><script>alert(2)</script>';
+  const svg = '<svg onload=alert(3)>';
   const db = join(dir, 'xss.db');
   const har = writeHar(join(dir, 'xss.har'), [
     {
       method: 'POST',
-      url: `http://xss.example/api/${encodeURIComponent(img)}/items?${encodeURIComponent(scr)}=1&${encodeURIComponent(img)}=2`,
+      // The last parameter carries an email, so a pii-in-url finding's evidence names the payload too.
+      url: `http://xss.example/api/${encodeURIComponent(img)}/items?${encodeURIComponent(scr)}=1&${encodeURIComponent(img)}=2&${encodeURIComponent(svg)}=jane.doe%40example.com`,
       headers: [
         ['X-Payload', scr],
         ['X-Img', img],
@@ -245,7 +247,7 @@ test('HTML and script payloads in paths, headers and JSON keys show as text and 
   expect(props).toContain(img);
   expect(props).toContain(scr);
   // Query parameter names (decoded) literally.
-  for (const p of detail.parameters) await expect(page.locator('table.simple code', { hasText: p.name }).first()).toHaveText(p.name);
+  for (const p of detail.parameters) await expect(page.locator('table.simple code').getByText(p.name, { exact: true }).first()).toHaveText(p.name);
   expect(detail.parameters.map((p) => p.name)).toContain(scr);
   // Nothing became markup: the page holds no <img>, and only the app's own <script>.
   expect(await page.locator('img').count()).toBe(0);
@@ -256,6 +258,18 @@ test('HTML and script payloads in paths, headers and JSON keys show as text and 
   await page.goto(`${server.url}#/map`);
   await expect(page.locator('.node-host')).toHaveCount(1);
   expect(await page.locator('img').count()).toBe(0);
+  // Every other view, with the payloads reaching it through findings' evidence and sensitive names.
+  const findings = (await (await fetch(`${server.url}api/findings`)).json()) as { items: Array<{ evidence: string }> };
+  expect(findings.items.some((f) => f.evidence.includes(svg))).toBe(true);
+  for (const view of ['findings', 'sensitive', 'sensor', 'upload', 'inventory?q=img']) {
+    await page.goto(`${server.url}#/${view}`);
+    await page.waitForLoadState('networkidle');
+    expect(await page.locator('img').count(), view).toBe(0);
+    expect(await page.locator('script').count(), view).toBe(1);
+    expect(await page.evaluate(() => /<img src=x|<svg onload/.test(document.documentElement.innerHTML)), view).toBe(false);
+  }
+  await page.goto(`${server.url}#/findings`);
+  await expect(page.locator('body')).toContainText(svg);
   expect(problems).toEqual([]);
 });
 
