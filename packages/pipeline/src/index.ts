@@ -6,3 +6,4 @@ export { createDetector, userAgentFamily, type DetectorOptions } from './detecto
 export { loadConfig, ruleContext, type OverhearConfig } from './config.js';
 export { reevaluate, loadDeclared, DERIVED_RULES } from './reevaluate.js';
 export { endpointFindings } from './endpoint-rules.js';
+export { importDeclaredSpec, type ImportedSpec } from './spec-import.js';

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError, UsageError, type EndpointRecord } from '@overhear/model';
-import { listEndpoints, listSpecs, removeSpec, storeSpec } from '@overhear/catalog';
-import { importSpec } from '@overhear/spec';
-import { openCatalog, reevaluate, type OverhearConfig } from '@overhear/pipeline';
+import { listEndpoints, listSpecs, removeSpec } from '@overhear/catalog';
+import { importDeclaredSpec, openCatalog, reevaluate, type OverhearConfig } from '@overhear/pipeline';
 import { table } from '../table.js';
 
 export async function specImportCommand(file: string, opts: { db: string; host?: string[]; config: OverhearConfig }): Promise<number> {
@@ -14,28 +12,11 @@ export async function specImportCommand(file: string, opts: { db: string; host?:
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`);
   }
-  const spec = await importSpec(text, file);
-  const hosts = opts.host?.length ? opts.host.map((h) => h.toLowerCase()) : spec.hosts;
-  if (hosts.length === 0) throw new UsageError(`${file}: the spec names no server host; say which host it documents with --host`);
   const catalog = openCatalog(opts.db);
   try {
-    const { id, replaced } = catalog.atomically(() => {
-      const stored = storeSpec(catalog.db, {
-      name: file,
-      sha256: createHash('sha256').update(text).digest('hex'),
-      title: spec.title,
-      version: spec.version,
-      hosts,
-      basePath: spec.basePath,
-      document: JSON.stringify(spec),
-      operations: spec.operations.map((o) => ({ method: o.method, path: o.path, deprecated: o.deprecated })),
-      });
-      reevaluate(catalog, opts.config);
-      return stored;
-    });
-    const label = spec.title ? `"${spec.title}" ${spec.version}` : file;
-    process.stdout.write(`imported ${label} as spec #${id}: ${spec.operations.length} operations for ${hosts.join(', ')}${replaced.length ? ` (replaces #${replaced.join(', #')})` : ''}\n`);
-    process.stdout.write(summary(listEndpoints(catalog.db).filter((e) => hosts.includes(e.host))) + '\n');
+    const imported = await importDeclaredSpec(catalog, text, file, { ...(opts.host ? { hosts: opts.host } : {}), config: opts.config });
+    process.stdout.write(`${imported.message}\n`);
+    process.stdout.write(summary(listEndpoints(catalog.db).filter((e) => imported.hosts.includes(e.host))) + '\n');
     return 0;
   } finally {
     catalog.close();
