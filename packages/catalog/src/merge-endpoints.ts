@@ -145,12 +145,12 @@ function align(from: string, into: string): { names: Map<string, string>; values
   const names = new Map<string, string>();
   const values = new Map<string, string>();
   for (let i = 0; i < a.length && i < b.length; i++) {
-    const mb = /^\{([^}]+)\}(.*)$/.exec(b[i]!);
+    const mb = /^([^{]*)\{([^}]+)\}(.*)$/.exec(b[i]!);
     if (!mb) continue;
-    const ma = /^\{([^}]+)\}/.exec(a[i]!);
+    const ma = /^[^{]*\{([^}]+)\}/.exec(a[i]!);
     if (ma) {
-      if (ma[1] !== mb[1]) names.set(ma[1]!, mb[1]!);
-    } else values.set(mb[1]!, mb[2] && a[i]!.endsWith(mb[2]) ? a[i]!.slice(0, -mb[2].length) : a[i]!);
+      if (ma[1] !== mb[2]) names.set(ma[1]!, mb[2]!);
+    } else values.set(mb[2]!, a[i]!.slice(a[i]!.startsWith(mb[1]!) ? mb[1]!.length : 0, mb[3] && a[i]!.endsWith(mb[3]) ? -mb[3].length : undefined));
   }
   return { names, values };
 }

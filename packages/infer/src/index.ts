@@ -1,6 +1,7 @@
-export { PathTemplater, splitPath, type TemplateResult } from './path-templater.js';
-export { segmentKind, type SegmentKind } from './segment-kind.js';
-export { paramNameFor } from './param-name.js';
+export { PathTemplater, splitPath, type TemplateResult, type TemplateEvidence, type TemplateMerge, type TemplaterOptions } from './path-templater.js';
+export { shapeKey } from './response-shape.js';
+export { segmentKind, classifySegment, isReservedWord, type SegmentKind, type SegmentClass } from './segment-kind.js';
+export { paramNameFor, wordParamName } from './param-name.js';
 export { inferSchema, mergeSchemas, tidySchema, defaultSchemaCaps, type SchemaCaps } from './json-schema.js';
 export { stringFormat, scalarType } from './value-format.js';
 export { authSchemes, credentials, type Credential } from './auth-scheme.js';

@@ -26,3 +26,13 @@ function camel(word: string): string {
   const parts = word.split(/[-_]+/).filter(Boolean);
   return parts.map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1))).join('');
 }
+
+/** Names a parameter made from word values: /users/{user}, /repos/{repo}; `name` when nothing precedes it. */
+export function wordParamName(previousLiteral: string | undefined, taken: ReadonlySet<string>): string {
+  let base = 'name';
+  if (previousLiteral && /^[A-Za-z][A-Za-z0-9_-]*$/.test(previousLiteral) && !/^v\d+$/i.test(previousLiteral)) base = camel(singular(previousLiteral));
+  if (base === previousLiteral) base = `${base}Name`; // "/data/{data}" reads badly
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}

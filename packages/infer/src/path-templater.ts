@@ -1,36 +1,107 @@
-import { paramNameFor } from './param-name.js';
-import { segmentKind, type SegmentKind } from './segment-kind.js';
+import { paramNameFor, wordParamName } from './param-name.js';
+import { classifySegment, isReservedWord, type SegmentKind } from './segment-kind.js';
+import { shapeCluster, WEAK } from './response-shape.js';
 
 /**
- * Turns concrete paths into OpenAPI path templates, per host, consistently:
- * every template it hands out is remembered in a per-host segment tree, so
- * later paths are matched against it (literal children first, then the
- * parameter child) before anything new is invented.
+ * Turns concrete paths into OpenAPI path templates, per host, deciding from
+ * all the traffic seen for the host, not one URL at a time.
+ *
+ * A per-host tree of segments. Identifier-shaped segments (numbers, UUIDs,
+ * hashes, tokens, dates…) become a parameter at once — except at a version
+ * position (`/1/…`, `/2.0/…`, `/2010-04-01/…`). Word-like segments start as
+ * literals; sibling evidence turns them into one `{param}`: when several
+ * sibling words are followed by the same continuation (same rest-of-path
+ * shape, method and response shape) and each is seen about once — values
+ * vary per request, literals recur — they are merged. Recurring literals
+ * beside a parameter (`me`, `search`, `export`, `new`…) stay literal.
+ *
+ * Because a decision can change as traffic arrives, templates handed out
+ * earlier may be merged: `takeMerges()` reports "these templates are now
+ * this one", for the caller to merge what it aggregated under them.
+ * Templates added with `addTemplate` (declared) always win and are never
+ * merged; templates from a catalog (`learnTemplate`) are re-decided like
+ * traffic.
  */
+
+export interface TemplateResult {
+  template: string;
+  /** Values of the path parameters, by name, as they appeared (still percent-encoded, without a fixed suffix such as ".json"). */
+  params: Array<{ name: string; value: string; kind: SegmentKind }>;
+}
+
+/** What else is known about the request, used as evidence for word-like segments. */
+export interface TemplateEvidence {
+  method: string;
+  /** Response status (0 or absent when no response). */
+  status?: number;
+  /** Parsed JSON response body; only its top-level shape (keys) is looked at. */
+  body?: unknown;
+}
+
+/** Templates handed out earlier that are now one: merge what was filed under `from` into `into`. */
+export interface TemplateMerge {
+  host: string;
+  from: string[];
+  into: string;
+}
+
+export interface TemplaterOptions {
+  /** Siblings needed to merge words into a parameter (default 4; one more when responses say little). */
+  minSiblings?: number;
+}
 
 interface ParamSlot {
   name: string;
   /** Kinds this parameter accepts; undefined = any value (declared by a spec). */
   accepts: Set<SegmentKind> | undefined;
+  /** Accepts word-like values (made from sibling evidence, or declared). */
+  words: boolean;
+  /** Fixed text after the value inside the segment, e.g. ".json" in "{sid}.json". */
+  suffix: string;
+  /** Fixed text before the value, e.g. "thumbnail." in "thumbnail.{format}". */
+  prefix: string;
   node: TrieNode;
+  declared: boolean;
 }
 
 class TrieNode {
   literals = new Map<string, TrieNode>();
-  param: ParamSlot | undefined;
-  /** This node ends a template. */
+  params: ParamSlot[] = [];
   terminal = false;
+  declared = false;
+  /** May be merged into a parameter by sibling evidence (a word, not declared, not reserved). */
+  word = false;
+  parent: TrieNode | undefined;
+  edge: string | ParamSlot | undefined;
+  hits = 0;
+  /** As a child: evidence key → hits (capped). */
+  ev: Map<string, number> | undefined;
+  /** As a parameter node: "suffix\u0001method" seen, for routing new words here. */
+  shapes: Set<string> | undefined;
+  /** As a parent: evidence key → child literal → hits (capped). */
+  kids: Map<string, Map<string, number>> | undefined;
 }
 
-export interface TemplateResult {
-  template: string;
-  /** Values of the path parameters, by name, as they appeared (still percent-encoded). */
-  params: Array<{ name: string; value: string; kind: SegmentKind }>;
-}
-
-/** Identifier shapes that one parameter slot may hold together. */
 const ID_FAMILY: ReadonlySet<SegmentKind> = new Set(['integer', 'uuid', 'hex', 'objectid', 'token', 'email', 'number']);
 const DATE_FAMILY: ReadonlySet<SegmentKind> = new Set(['date', 'datetime']);
+const WORD_KINDS: ReadonlySet<SegmentKind> = new Set([...ID_FAMILY, 'literal']);
+
+/** A child's hits count up to this in the evidence (a hot value is not a literal). */
+const CAP = 4;
+/** Past this many hits, a child that does not behave like a value stops collecting evidence. */
+const LITERAL_AFTER = 32;
+/** Past this many hits a literal child stops collecting evidence (it is plainly a literal, or already judged). */
+const SETTLED = 512;
+/** A value is seen about once per continuation; a literal many times (see valueLike). */
+const VALUE_HITS_PER_KEY = 2.5;
+/** Words needed under one node to judge them together, without one shared continuation. */
+const POOL_MIN = 8;
+/** Most evidence keys per node. */
+const MAX_KEYS = 512;
+/** Beyond this many literal children, rarely seen words are merged whatever the evidence (memory bound). */
+const MAX_LITERALS = 1000;
+/** Settle after this many new literal words (bounds memory on long captures). */
+const SETTLE_EVERY = 20000;
 
 function familyOf(kind: SegmentKind): ReadonlySet<SegmentKind> | undefined {
   if (ID_FAMILY.has(kind)) return ID_FAMILY;
@@ -47,75 +118,423 @@ export function splitPath(path: string): string[] {
   return segs;
 }
 
+/** One request being templated: its segments, their kinds, and lazily its evidence keys. */
+class Walk {
+  readonly kinds: SegmentKind[] = [];
+  /** Stem without a fixed suffix ("AC12…" of "AC12….json"); same as the segment when none. */
+  readonly stems: string[] = [];
+  readonly suffixes: string[] = [];
+  /** Segment is a literal by position (version) even though typed. */
+  readonly versionPos: boolean[] = [];
+  private rest: string[] | undefined;
+  private cluster: string | undefined;
+
+  constructor(readonly segs: string[], readonly ev: TemplateEvidence | undefined, private readonly templater: PathTemplater) {
+    let apiPrefix = true;
+    for (let i = 0; i < segs.length; i++) {
+      const c = classifySegment(segs[i]!, apiPrefix);
+      this.kinds.push(c.kind);
+      this.stems.push(c.stem);
+      this.suffixes.push(c.suffix);
+      this.versionPos.push(c.version);
+      if (!c.prefixLike) apiPrefix = false;
+    }
+  }
+
+  /** Kind as the tree sees it: a typed segment at a version position is a literal. */
+  treeKind(i: number): SegmentKind {
+    return this.versionPos[i] ? 'literal' : this.kinds[i]!;
+  }
+
+  /** Shape of the path after segment i: words as "*", typed values as "{}". */
+  restShape(i: number): string {
+    if (!this.rest) {
+      const n = this.segs.length;
+      const r = new Array<string>(n);
+      let acc = '';
+      for (let j = n - 1; j >= 0; j--) {
+        r[j] = acc;
+        const s = this.treeKind(j) === 'literal' ? '*' + this.suffixes[j] : '{}' + this.suffixes[j];
+        acc = acc ? `${s}/${acc}` : s;
+      }
+      this.rest = r;
+    }
+    return this.rest[i]!;
+  }
+
+  method(): string {
+    return this.ev?.method ?? '';
+  }
+
+  clusterId(): string {
+    if (this.cluster === undefined) this.cluster = this.ev ? this.templater.clusterOf(this.ev) : WEAK;
+    return this.cluster;
+  }
+
+  key(i: number): string {
+    return `${this.restShape(i)}\u0001${this.method()}\u0001${this.clusterId()}`;
+  }
+}
+
 export class PathTemplater {
   private readonly roots = new Map<string, TrieNode>();
+  private merges: TemplateMerge[] = [];
+  private readonly minSiblings: number;
+  private readonly clusters = new Map<string, string>();
+  private readonly reps: Array<{ kind: string; keys: Set<string>; nested: Set<string>; id: string }> = [];
+  /** Literal words added since the last settle. */
+  private newLiterals = 0;
+  /** A node has more literal children than MAX_LITERALS. */
+  private crowded = false;
 
-  /** Makes a template known for a host, e.g. from the catalog or a declared spec. `{x}` marks a parameter. */
+  constructor(opts: TemplaterOptions = {}) {
+    this.minSiblings = opts.minSiblings ?? 4;
+  }
+
+  /**
+   * Makes a template known for a host as declared (e.g. by a spec): it always
+   * wins, and it is never merged. `{x}` marks a parameter that accepts any value.
+   */
   addTemplate(host: string, template: string, acceptAny = true): void {
     let node = this.root(host);
     for (const seg of splitPath(template)) {
-      const m = /^\{([^}]+)\}$/.exec(seg);
+      const m = TEMPLATE_SEG.exec(seg);
       if (m) {
-        if (!node.param) node.param = { name: m[1]!, accepts: acceptAny ? undefined : new Set(ID_FAMILY), node: new TrieNode() };
-        node = node.param.node;
+        const prefix = m[1]!;
+        const suffix = m[3]!;
+        let slot = node.params.find((p) => p.suffix === suffix && p.prefix === prefix);
+        if (!slot) {
+          slot = { name: m[2]!, accepts: acceptAny ? undefined : new Set(ID_FAMILY), words: acceptAny, suffix, prefix, node: new TrieNode(), declared: true };
+          slot.node.parent = node;
+          slot.node.edge = slot;
+          node.params.push(slot);
+        } else if (acceptAny) {
+          slot.accepts = undefined;
+          slot.words = true;
+          slot.declared = true;
+        }
+        node = slot.node;
       } else {
-        let next = node.literals.get(seg);
-        if (!next) node.literals.set(seg, (next = new TrieNode()));
-        node = next;
+        node = this.literalChild(node, seg, false);
+      }
+      node.declared = true;
+      node.word = false;
+    }
+    node.terminal = true;
+  }
+
+  /**
+   * Makes a template known as if it had been inferred before (e.g. from the
+   * catalog): new traffic matches it, and evidence may still merge it.
+   */
+  learnTemplate(host: string, template: string): void {
+    let node = this.root(host);
+    const segs = splitPath(template);
+    let apiPrefix = true;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i]!;
+      const m = TEMPLATE_SEG.exec(seg);
+      if (m) {
+        const prefix = m[1]!;
+        const suffix = m[3]!;
+        let slot = node.params.find((p) => p.suffix === suffix && p.prefix === prefix);
+        if (!slot) {
+          // A name without "Id" was made from words (see wordParamName): it takes words again.
+          const words = !/(Id|id|ID)\d*$|^date\d*$/.test(m[2]!);
+          const fam = /^date\d*$/.test(m[2]!) ? DATE_FAMILY : ID_FAMILY;
+          slot = this.newSlot(node, m[2]!, new Set(words ? WORD_KINDS : fam), words, suffix, prefix);
+        }
+        node = slot.node;
+        apiPrefix = false;
+      } else {
+        const c = classifySegment(seg, apiPrefix);
+        if (!c.prefixLike) apiPrefix = false;
+        node = this.literalChild(node, seg, c.kind === 'literal' || c.version);
       }
     }
     node.terminal = true;
   }
 
-  template(host: string, path: string): TemplateResult {
-    const segs = splitPath(path);
-    const kinds = segs.map(segmentKind);
+  /** Templates merged since the last call (in the order they happened). */
+  takeMerges(): TemplateMerge[] {
+    const m = this.merges;
+    this.merges = [];
+    return m;
+  }
+
+  get hasMerges(): boolean {
+    return this.merges.length > 0;
+  }
+
+  template(host: string, path: string, evidence?: TemplateEvidence): TemplateResult {
+    const w = new Walk(splitPath(path), evidence, this);
     const root = this.root(host);
-    const matched = match(root, segs, kinds, 0, []);
-    if (matched) return build(segs, kinds, matched);
-    return build(segs, kinds, this.learn(root, segs, kinds));
+    let steps = match(root, w, 0, []) ?? this.learn(root, w);
+    if (evidence) this.observe(w, steps);
+    if (this.newLiterals >= SETTLE_EVERY || this.crowded) {
+      // Bounded memory: decide now rather than keep thousands of literal words until the next settle.
+      this.settle();
+      steps = match(root, w, 0, []) ?? this.learn(root, w);
+    }
+    return build(w, steps);
+  }
+
+  /**
+   * Decides, from all the evidence gathered so far, which sibling words are
+   * values of one parameter, and merges them (see takeMerges). Deciding late
+   * sees literals recur (each endpoint is called many times) where early on
+   * a few calls to different literals look like different values. Call it
+   * before handing aggregates on (the Analyzer does, in drain()).
+   */
+  settle(): void {
+    this.newLiterals = 0;
+    this.crowded = false;
+    for (const [host, root] of this.roots) this.rejudge(host, root, 0);
+  }
+
+  /** Response shape → cluster id: same top-level keys (Jaccard ≥ 0.6) → same cluster. */
+  clusterOf(ev: TemplateEvidence): string {
+    return shapeCluster(ev, this.clusters, this.reps);
   }
 
   /** Adds the template for a path that matched nothing known, reusing what prefix exists. */
-  private learn(root: TrieNode, segs: string[], kinds: SegmentKind[]): Array<string | ParamSlot> {
-    const steps: Array<string | ParamSlot> = [];
-    const taken = new Set<string>();
+  private learn(root: TrieNode, w: Walk): TrieNode[] {
+    const steps: TrieNode[] = [];
     let node = root;
-    let prevLiteral: string | undefined;
-    for (let i = 0; i < segs.length; i++) {
-      const seg = segs[i]!;
-      const kind = kinds[i]!;
+    for (let i = 0; i < w.segs.length; i++) {
+      const seg = w.segs[i]!;
+      const kind = w.treeKind(i);
       const lit = node.literals.get(seg);
-      if (kind === 'literal' || (lit && !node.param)) {
-        let next = lit;
-        if (!next) node.literals.set(seg, (next = new TrieNode()));
-        steps.push(seg);
-        node = next;
-        prevLiteral = seg;
+      if (lit) {
+        node = lit;
+        steps.push(node);
         continue;
       }
-      if (node.param && accepts(node.param, kind)) {
-        // Reuse the existing slot (its name stays stable across paths).
-      } else if (!node.param) {
-        const name = paramNameFor(prevLiteral, taken, kind);
-        const fam = familyOf(kind);
-        node.param = { name, accepts: fam ? new Set(fam) : new Set([kind]), node: new TrieNode() };
-      } else {
+      const slot = node.params.find((p) => fitsSuffix(p, w, i) && acceptsAt(p, w, i));
+      if (slot) {
+        node = slot.node;
+        steps.push(node);
+        continue;
+      }
+      if (kind === 'literal') {
+        node = this.literalChild(node, seg, !isReservedWord(seg));
+        steps.push(node);
+        continue;
+      }
+      const same = node.params.find((p) => p.suffix === w.suffixes[i] && !p.prefix);
+      if (same) {
         // A slot of another family (e.g. dates beside ids): keep this value literal rather than mixing.
-        let next = lit;
-        if (!next) node.literals.set(seg, (next = new TrieNode()));
-        steps.push(seg);
-        node = next;
-        prevLiteral = seg;
+        node = this.literalChild(node, seg, false);
+        steps.push(node);
         continue;
       }
-      taken.add(node.param.name);
-      steps.push(node.param);
-      node = node.param.node;
-      prevLiteral = undefined;
+      const fam = familyOf(kind);
+      const name = paramNameFor(typeof node.edge === 'string' ? node.edge : undefined, takenAbove(node), kind);
+      node = this.newSlot(node, name, new Set(fam ?? [kind]), false, w.suffixes[i]!).node;
+      steps.push(node);
     }
     node.terminal = true;
     return steps;
+  }
+
+  /**
+   * Records the evidence of one request along its path (decided on in settle()).
+   */
+  private observe(w: Walk, steps: TrieNode[]): void {
+    for (let i = 0; i < steps.length; i++) {
+      const node = steps[i]!;
+      const parent = node.parent!;
+      if (typeof node.edge !== 'string') {
+        // Through a word parameter: remember what follows it, so new words can be routed here.
+        const slot = node.edge!;
+        if (slot.words && !slot.declared && node.hits < SETTLED) {
+          node.hits++;
+          const key = w.key(i);
+          bumpEv(node, key);
+          (node.shapes ??= new Set()).add(`${w.restShape(i)}\u0001${w.method()}`);
+        }
+        continue;
+      }
+      if (!node.word || node.hits >= SETTLED) continue;
+      // Plainly a literal (called again and again the same way): stop collecting evidence for it.
+      if (node.hits >= LITERAL_AFTER && !valueLike(node)) {
+        node.hits = SETTLED;
+        continue;
+      }
+      node.hits++;
+      const key = w.key(i);
+      const n = bumpEv(node, key);
+      if (n > CAP) continue;
+      let kids = (parent.kids ??= new Map()).get(key);
+      if (!kids) {
+        if (parent.kids.size >= MAX_KEYS) continue;
+        parent.kids.set(key, (kids = new Map()));
+      }
+      kids.set(node.edge, n);
+    }
+  }
+
+  /** Decides whether the children sharing one evidence key are values of one parameter. */
+  private judge(host: string, parent: TrieNode, key: string, kids: Map<string, number>, touched: TrieNode): boolean {
+    const weak = key.endsWith(`\u0001${WEAK}`);
+    const wordSlot = parent.params.find((p) => p.words && !p.declared && !p.prefix && (p.suffix === '' || p.suffix === suffixOf(touched.edge as string)));
+    // A word beside a word parameter, seen with a continuation the parameter has: it is one more value.
+    if (wordSlot && !weak && valueLike(touched) && wordSlot.node.ev?.has(key) && (kids.get(touched.edge as string) ?? 0) <= 2) {
+      this.collapse(host, parent, [touched.edge as string]);
+      return true;
+    }
+    // Values already merged into the parameter count as evidence too (each about once).
+    const pc = wordSlot ? Math.min(CAP, wordSlot.node.ev?.get(key) ?? 0) : 0;
+    let m = pc;
+    let h = pc;
+    for (const [name, c] of kids) {
+      const child = parent.literals.get(name);
+      if (!child || !valueLike(child)) continue;
+      m++;
+      h += c;
+    }
+    const minM = weak ? this.minSiblings + 1 : this.minSiblings;
+    const minRatio = weak ? 0.75 : 0.6;
+    const over = parent.literals.size > MAX_LITERALS;
+    if (!over && (m < minM || h < minM + 1 || m / h < minRatio)) return false;
+    const names = [...kids.keys()].filter((n) => {
+      const c = parent.literals.get(n);
+      return c !== undefined && (over ? c.word && c.hits <= CAP : valueLike(c));
+    });
+    if (names.length < 2) return false;
+    this.collapse(host, parent, names);
+    return true;
+  }
+
+  /** Merges literal children `names` of `parent` into its word parameter (made or widened here). */
+  private collapse(host: string, parent: TrieNode, names: string[], prefix = ''): void {
+    const suffix = prefix ? '' : commonSuffix(names);
+    let slot = parent.params.find((p) => p.suffix === suffix && p.prefix === prefix && !p.declared);
+    if (!slot) {
+      const name = prefix ? uniqueIn('format', takenAbove(parent)) : wordParamName(typeof parent.edge === 'string' ? parent.edge : undefined, takenAbove(parent));
+      slot = this.newSlot(parent, name, new Set(WORD_KINDS), true, suffix, prefix);
+    } else if (!slot.words) {
+      slot.words = true;
+      for (const k of WORD_KINDS) slot.accepts?.add(k);
+    }
+    // Templates under the merged children, before and after.
+    const moved: Array<{ from: string; rel: Array<string | ParamSlot> }> = [];
+    for (const name of names) {
+      const child = parent.literals.get(name);
+      if (!child) continue;
+      collectTerminals(child, [], (n, rel) => moved.push({ from: templateOf(n), rel }));
+      parent.literals.delete(name);
+      union(slot.node, child);
+      if (parent.kids) {
+        for (const [k, kids] of parent.kids) {
+          kids.delete(name);
+          if (kids.size === 0) parent.kids.delete(k);
+        }
+      }
+    }
+    const byInto = new Map<string, Set<string>>();
+    for (const { from, rel } of moved) {
+      const n = follow(slot.node, rel);
+      if (!n) continue;
+      const into = templateOf(n);
+      if (into === from) continue;
+      let set = byInto.get(into);
+      if (!set) byInto.set(into, (set = new Set()));
+      set.add(from);
+    }
+    for (const [into, from] of byInto) this.merges.push({ host, from: [...from].sort(), into });
+    // Deeper levels (e.g. repository names under owners) are judged after this level is done
+    // (rejudge recurses): a half-merged subtree would make literals look like values.
+  }
+
+  private rejudge(host: string, node: TrieNode, depth: number): void {
+    if (depth > 32) return;
+    let again = true;
+    for (let guard = 0; again && guard < 8; guard++) {
+      again = false;
+      if (node.kids) {
+        for (const [key, kids] of node.kids) {
+          const first = [...kids.keys()].map((k) => node.literals.get(k)).find((c) => c?.word);
+          if (first && this.judge(host, node, key, kids, first)) {
+            again = true;
+            break;
+          }
+        }
+      }
+    }
+    // Many words, each seen about once per continuation, and few hits per word: a value position
+    // even when no single continuation had enough of them (sparse traffic over many endpoints).
+    if (node.literals.size >= POOL_MIN) {
+      const vs: string[] = [];
+      let hits = 0;
+      let words = 0;
+      for (const [name, c] of node.literals) {
+        if (!c.word) continue;
+        words++;
+        if (valueLike(c) && c.hits <= 2 * c.ev!.size) {
+          vs.push(name);
+          hits += c.hits;
+        }
+      }
+      if (vs.length >= POOL_MIN && vs.length >= 0.6 * words && vs.length >= 0.4 * hits) this.collapse(host, node, vs);
+    }
+    // Words left beside a word parameter whose continuations are mostly the parameter's: more values.
+    // One resource in several formats: "lists.json", "lists.jsonp" → "lists.{format}" (NYT Books, Box thumbnails).
+    if (node.literals.size >= 2) {
+      const byStem = new Map<string, string[]>();
+      for (const name of node.literals.keys()) {
+        const m = FORMAT_EXT.exec(name);
+        if (!m || !node.literals.get(name)!.word) continue;
+        const stem = name.slice(0, m.index + 1);
+        let list = byStem.get(stem);
+        if (!list) byStem.set(stem, (list = []));
+        list.push(name);
+      }
+      for (const [stem, names] of byStem) if (names.length >= 2) this.collapse(host, node, names, stem);
+    }
+    const slot = node.params.find((p) => p.words && !p.declared && p.suffix === '' && !p.prefix);
+    if (slot?.node.ev && node.literals.size) {
+      const pev = slot.node.ev;
+      const join: string[] = [];
+      for (const [name, c] of node.literals) {
+        // Learned from the catalog (no evidence of its own) and shaped like the parameter's subtree: the same endpoint.
+        if (c.word && !c.ev && within(c, slot.node)) {
+          join.push(name);
+          continue;
+        }
+        if (!valueLike(c) || c.ev!.size < 2) continue;
+        let shared = 0;
+        for (const k of c.ev!.keys()) if (pev.has(k)) shared++;
+        if (shared >= 0.5 * c.ev!.size) join.push(name);
+      }
+      if (join.length) this.collapse(host, node, join);
+    }
+    for (const child of node.literals.values()) this.rejudge(host, child, depth + 1);
+    for (const p of node.params) this.rejudge(host, p.node, depth + 1);
+  }
+
+  private literalChild(node: TrieNode, seg: string, word: boolean): TrieNode {
+    let next = node.literals.get(seg);
+    if (!next) {
+      next = new TrieNode();
+      next.parent = node;
+      next.edge = seg;
+      next.word = word;
+      node.literals.set(seg, next);
+      if (word) {
+        this.newLiterals++;
+        if (node.literals.size > MAX_LITERALS) this.crowded = true;
+      }
+    }
+    return next;
+  }
+
+  private newSlot(node: TrieNode, name: string, accepts: Set<SegmentKind>, words: boolean, suffix: string, prefix = ''): ParamSlot {
+    const slot: ParamSlot = { name, accepts, words, suffix, prefix, node: new TrieNode(), declared: false };
+    slot.node.parent = node;
+    slot.node.edge = slot;
+    node.params.push(slot);
+    return slot;
   }
 
   private root(host: string): TrieNode {
@@ -125,40 +544,193 @@ export class PathTemplater {
   }
 }
 
-function accepts(slot: ParamSlot, kind: SegmentKind): boolean {
-  return slot.accepts === undefined || slot.accepts.has(kind);
+/**
+ * A child that behaves like a value: a word whose requests spread over many
+ * continuations, about once each. A literal (a collection, an action) is
+ * called again and again the same way: many hits per continuation.
+ */
+function valueLike(c: TrieNode): boolean {
+  return c.word && c.ev !== undefined && c.hits <= VALUE_HITS_PER_KEY * c.ev.size;
 }
 
-/** Depth-first match of a known template: literals before the parameter, backtracking on dead ends. */
-function match(node: TrieNode, segs: string[], kinds: SegmentKind[], i: number, acc: Array<string | ParamSlot>): Array<string | ParamSlot> | undefined {
-  if (i === segs.length) return node.terminal ? acc.slice() : undefined;
-  const seg = segs[i]!;
-  const lit = node.literals.get(seg);
+function bumpEv(node: TrieNode, key: string): number {
+  const ev = (node.ev ??= new Map());
+  const n = (ev.get(key) ?? 0) + 1;
+  if (n <= CAP + 1 && (ev.size < MAX_KEYS || ev.has(key))) ev.set(key, n);
+  return n;
+}
+
+/** A slot with a fixed suffix takes segments with that suffix; one without takes the whole segment. */
+function fitsSuffix(p: ParamSlot, w: Walk, i: number): boolean {
+  if (p.prefix) {
+    const seg = w.segs[i]!;
+    return seg.length > p.prefix.length && seg.startsWith(p.prefix) && !seg.includes('.', p.prefix.length);
+  }
+  return p.suffix === w.suffixes[i] || (p.suffix === '' && p.words);
+}
+
+const TEMPLATE_SEG = /^([^{]*)\{([^}]+)\}(.*)$/;
+const FORMAT_EXT = /\.(json|jsonp|xml|csv|tsv|txt|html?|ya?ml|pdf|png|jpe?g|gif|svg|webp|rss|atom)$/i;
+
+function uniqueIn(base: string, taken: ReadonlySet<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+function suffixOf(seg: string): string {
+  const m = /\.(json|xml|csv|txt|html?|ya?ml|pdf|png|jpe?g|zip)$/i.exec(seg);
+  return m ? m[0] : '';
+}
+
+function commonSuffix(names: string[]): string {
+  const s = suffixOf(names[0] ?? '');
+  return s && names.every((n) => n.endsWith(s) && n.length > s.length) ? s : '';
+}
+
+/** Can slot take segment i? Words only into a word slot, and only when what follows fits what it has seen. */
+function acceptsAt(slot: ParamSlot, w: Walk, i: number): boolean {
+  const kind = w.treeKind(i);
+  if (slot.accepts === undefined) return true;
+  if (slot.prefix) return true;
+  if (kind !== 'literal') return slot.accepts.has(kind);
+  if (!slot.words || isReservedWord(w.stems[i]!)) return false;
+  if (slot.declared) return true;
+  const n = slot.node;
+  if (!n.ev || n.ev.size === 0) return true; // from the catalog, no evidence yet: a word parameter takes words
+  if (!w.ev) return true;
+  const cluster = w.clusterId();
+  if (cluster === WEAK) return n.shapes?.has(`${w.restShape(i)}\u0001${w.method()}`) ?? false;
+  return n.ev.has(w.key(i));
+}
+
+/** Param names used above a node (for unique names). */
+function takenAbove(node: TrieNode): Set<string> {
+  const out = new Set<string>();
+  for (let n: TrieNode | undefined = node; n; n = n.parent) if (n.edge && typeof n.edge !== 'string') out.add(n.edge.name);
+  return out;
+}
+
+/** Depth-first match of a known template: literals before parameters, backtracking on dead ends. */
+function match(node: TrieNode, w: Walk, i: number, acc: TrieNode[]): TrieNode[] | undefined {
+  if (i === w.segs.length) return node.terminal ? acc.slice() : undefined;
+  const lit = node.literals.get(w.segs[i]!);
   if (lit) {
-    acc.push(seg);
-    const r = match(lit, segs, kinds, i + 1, acc);
+    acc.push(lit);
+    const r = match(lit, w, i + 1, acc);
     acc.pop();
     if (r) return r;
   }
-  if (node.param && accepts(node.param, kinds[i]!)) {
-    acc.push(node.param);
-    const r = match(node.param.node, segs, kinds, i + 1, acc);
+  for (const p of node.params) {
+    if (!fitsSuffix(p, w, i) || !acceptsAt(p, w, i)) continue;
+    acc.push(p.node);
+    const r = match(p.node, w, i + 1, acc);
     acc.pop();
     if (r) return r;
   }
   return undefined;
 }
 
-function build(segs: string[], kinds: SegmentKind[], steps: Array<string | ParamSlot>): TemplateResult {
+function union(dst: TrieNode, src: TrieNode): void {
+  dst.terminal ||= src.terminal;
+  dst.hits += src.hits;
+  if (src.ev) {
+    const ev = (dst.ev ??= new Map());
+    for (const [k, n] of src.ev) ev.set(k, Math.min(CAP + 1, (ev.get(k) ?? 0) + n));
+  }
+  if (src.shapes) for (const s of src.shapes) (dst.shapes ??= new Set()).add(s);
+  if (src.kids) {
+    const kidsD = (dst.kids ??= new Map());
+    for (const [k, m] of src.kids) {
+      let d = kidsD.get(k);
+      if (!d) kidsD.set(k, (d = new Map()));
+      for (const [name, n] of m) d.set(name, Math.min(CAP + 1, (d.get(name) ?? 0) + n));
+    }
+  }
+  for (const [name, s] of src.literals) {
+    const d = dst.literals.get(name);
+    if (!d) {
+      dst.literals.set(name, s);
+      s.parent = dst;
+    } else union(d, s);
+  }
+  for (const sp of src.params) {
+    const dp = dst.params.find((p) => p.suffix === sp.suffix && p.prefix === sp.prefix);
+    if (!dp) {
+      dst.params.push(sp);
+      sp.node.parent = dst;
+    } else {
+      if (dp.accepts && sp.accepts) for (const k of sp.accepts) dp.accepts.add(k);
+      else if (!sp.accepts) dp.accepts = undefined;
+      dp.words ||= sp.words;
+      union(dp.node, sp.node);
+    }
+  }
+}
+
+function collectTerminals(node: TrieNode, rel: Array<string | ParamSlot>, f: (n: TrieNode, rel: Array<string | ParamSlot>) => void): void {
+  if (node.terminal) f(node, rel.slice());
+  for (const [name, c] of node.literals) {
+    rel.push(name);
+    collectTerminals(c, rel, f);
+    rel.pop();
+  }
+  for (const p of node.params) {
+    rel.push(p);
+    collectTerminals(p.node, rel, f);
+    rel.pop();
+  }
+}
+
+/** Every template under `a` exists under `b` too. */
+function within(a: TrieNode, b: TrieNode): boolean {
+  let all = true;
+  let any = false;
+  collectTerminals(a, [], (_, rel) => {
+    any = true;
+    if (!follow(b, rel)?.terminal) all = false;
+  });
+  return any && all;
+}
+
+function follow(node: TrieNode, rel: Array<string | ParamSlot>): TrieNode | undefined {
+  let n: TrieNode | undefined = node;
+  for (const e of rel) {
+    if (!n) return undefined;
+    if (typeof e === 'string') n = n.literals.get(e);
+    else n = n.params.find((p) => p.suffix === e.suffix && p.prefix === e.prefix)?.node;
+  }
+  return n;
+}
+
+/** The template string of a tree node (the same one `build` gives for a path ending there). */
+function templateOf(node: TrieNode): string {
+  const edges: Array<string | ParamSlot> = [];
+  for (let n: TrieNode | undefined = node; n && n.edge !== undefined; n = n.parent) edges.push(n.edge);
+  edges.reverse();
+  const used = new Set<string>();
+  return '/' + edges.map((e) => (typeof e === 'string' ? e : `${e.prefix}{${uniqueName(e.name, used)}}${e.suffix}`)).join('/');
+}
+
+function uniqueName(base: string, used: Set<string>): string {
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base}${n}`; // OpenAPI wants unique names per path
+  used.add(name);
+  return name;
+}
+
+function build(w: Walk, steps: TrieNode[]): TemplateResult {
   const params: TemplateResult['params'] = [];
   const used = new Set<string>();
-  const parts = steps.map((s, i) => {
-    if (typeof s === 'string') return s;
-    let name = s.name;
-    for (let n = 2; used.has(name); n++) name = `${s.name}${n}`; // OpenAPI wants unique names per path
-    used.add(name);
-    params.push({ name, value: segs[i]!, kind: kinds[i]! });
-    return `{${name}}`;
+  const parts = steps.map((node, i) => {
+    const e = node.edge!;
+    if (typeof e === 'string') return e;
+    const name = uniqueName(e.name, used);
+    const seg = w.segs[i]!;
+    let value = e.suffix && seg.endsWith(e.suffix) ? seg.slice(0, seg.length - e.suffix.length) : seg;
+    if (e.prefix && value.startsWith(e.prefix)) value = value.slice(e.prefix.length);
+    params.push({ name, value, kind: w.kinds[i]! });
+    return `${e.prefix}{${name}}${e.suffix}`;
   });
   return { template: '/' + parts.join('/'), params };
 }

@@ -52,16 +52,88 @@ function isToken(seg: string): boolean {
       upper++;
     } else if (c >= 97 && c <= 122) letters++;
   }
+  // Prefixed random ids: "cus_NffrFeUfNVHib", "exte_dpkyk8KZllEtyA" (Stripe).
+  const m = /^[a-z]{1,10}_([A-Za-z0-9]{10,})$/.exec(seg);
+  if (m) {
+    const r = m[1]!;
+    if (/[A-Z]/.test(r) && /[a-z]/.test(r) && (/\d/.test(r) || /[A-Z]{2}/.test(r) || !/[a-z]{4}/.test(r))) return true;
+  }
   if (digits === 0) {
-    // Mixed-case letter soup without separators, e.g. "NjpTwgmENjxQ": long base64url ids.
-    return n >= 16 && upper > 0 && upper < letters && !/[-_.]/.test(seg);
+    // Mixed-case letter soup without separators, e.g. "NjpTwgmENjxQ": long base64url ids —
+    // but not camelCase words ("organizationBillingEmail", "BlkioDeviceReadBps").
+    return n >= 16 && upper >= 3 && upper < letters && !/[-_.]/.test(seg) && !/[a-z]{6}/.test(seg) && !camelWords(seg);
   }
   if (letters === 0) return n >= 6; // digit groups with separators: "123-456-789"
+  // Dotted or dashed words with a version part ("oauth.v2.access", "chat-v2-post"): a method name, not an id.
+  if (/^[A-Za-z]/.test(seg) && seg.split(/[._-]/).every((p) => /^[A-Za-z]+\d?$|^v\d+$/i.test(p)) && /[A-Za-z]{3}/.test(seg)) return false;
   // Words with a trailing number ("page2", "html5", "v2beta") stay literal when short.
   if (n < 10 && /^[a-z]+\d{1,2}$/i.test(seg)) return false;
-  return digits >= 2 || n >= 12;
+  return digits >= 2 || (n >= 12 && !camelWords(seg));
+}
+
+/** Reads as camelCase words: most capitals start a lowercase run ("GlobalIPv6PrefixLen"), unlike random ids. */
+function camelWords(seg: string): boolean {
+  let caps = 0;
+  let starts = 0;
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c < 65 || c > 90) continue;
+    caps++;
+    const a = seg.charCodeAt(i + 1);
+    const b = seg.charCodeAt(i + 2);
+    if (a >= 97 && a <= 122 && b >= 97 && b <= 122) starts++;
+  }
+  return caps > 0 && starts >= 0.5 * caps && /[a-z]{3}/.test(seg);
 }
 
 export function isVersionSegment(seg: string): boolean {
   return VERSION.test(seg);
+}
+
+/** Segments that may sit before a version (`/api/v2`, `/rest/1.0`, `/services/2010-04-01`). */
+const API_PREFIX = new Set(['api', 'apis', 'rest', 'restapi', 'service', 'services', 'public', 'json', 'xml', 'rpc', 'ws', 'web', 'gateway', 'latest']);
+const EXT = /\.(json|xml|csv|txt|html?|ya?ml|pdf|png|jpe?g|zip)$/i;
+const NUMERIC_VERSION = /^\d{1,2}(\.\d{1,2}){0,2}$/;
+
+export interface SegmentClass {
+  kind: SegmentKind;
+  /** The segment without a fixed file-type suffix (".json", ".xml"…) when it has one. */
+  stem: string;
+  suffix: string;
+  /** A typed segment at a version position (`/1/…`, `/2.0/…`, `/2010-04-01/…`): a literal unless evidence says otherwise. */
+  version: boolean;
+  /** This segment may still precede a version (`api`, `rest`, or a version itself). */
+  prefixLike: boolean;
+}
+
+/**
+ * The kind of a segment in its place: `afterPrefixOnly` says every segment
+ * before it was an API prefix or a version, so a small number or a date here
+ * is a version (Trello's `/1/`, Box's `/2.0/`, Twilio's `/2010-04-01/`).
+ */
+export function classifySegment(seg: string, afterPrefixOnly: boolean): SegmentClass {
+  let stem = seg;
+  let suffix = '';
+  const m = EXT.exec(seg);
+  if (m && m.index > 0) {
+    stem = seg.slice(0, m.index);
+    suffix = m[0];
+  }
+  const kind = segmentKind(stem);
+  const lower = stem.toLowerCase();
+  let version = false;
+  if (afterPrefixOnly && !suffix && (kind === 'integer' || kind === 'number' || kind === 'date') && (NUMERIC_VERSION.test(stem) || kind === 'date')) version = true;
+  const prefixLike = afterPrefixOnly && (version || VERSION.test(stem) || API_PREFIX.has(lower));
+  return { kind, stem, suffix, version, prefixLike };
+}
+
+/** Words that stay literal beside a parameter: `/users/me`, `/orders/search`, `/reports/export`. */
+const RESERVED = new Set([
+  'me', 'self', 'current', 'mine', 'my', 'all', 'any', 'search', 'find', 'lookup', 'query', 'export', 'import', 'new', 'create', 'count',
+  'latest', 'recent', 'default', 'batch', 'bulk', 'summary', 'stats', 'settings', 'config', 'info', 'status', 'health', 'login', 'logout',
+  'auth', 'token', 'upload', 'download', 'random', 'public', 'private', 'none', 'null', 'undefined', 'list', 'feed', 'home', 'today',
+]);
+
+export function isReservedWord(seg: string): boolean {
+  return RESERVED.has(seg.toLowerCase());
 }

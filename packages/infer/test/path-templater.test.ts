@@ -44,7 +44,8 @@ test('ids become named parameters; literals beside them stay', () => {
 
 test('parameter names are unique within a template', () => {
   const t = new PathTemplater();
-  assert.equal(t.template('h', '/7/8').template, '/{id}/{id2}');
+  assert.equal(t.template('h', '/x/7/8').template, '/x/{xId}/{id}');
+  assert.equal(t.template('h', '/y/7/8').template, '/y/{yId}/{id}');
   assert.equal(t.template('h', '/files/1/files/2').template, '/files/{fileId}/files/{fileId2}');
 });
 

@@ -22,7 +22,9 @@ import {
   stringFormat,
   segmentKind,
   splitPath,
+  type ParsedBody,
   type SegmentKind,
+  type TemplateMerge,
   type TemplateResult,
 } from '@overhear/infer';
 import { SpecMatcher, type DeclaredSpec } from '@overhear/spec';
@@ -45,6 +47,8 @@ export interface ExchangeContext {
   template: string;
   pathParams: Array<{ name: string; value: string; kind: SegmentKind }>;
   auth: AuthScheme[];
+  /** Bodies analysis already parsed as JSON (`{ value }`); absent when not JSON or not parsed. */
+  json?: { request?: { value: unknown } | undefined; response?: { value: unknown } | undefined };
 }
 
 export type Detector = (ex: Exchange, ctx: ExchangeContext) => Detection;
@@ -90,6 +94,85 @@ class EndpointAggregate {
   /** Integer path-parameter values seen this batch, by parameter key. */
   readonly idValues = new Map<string, Set<number>>();
   constructor(readonly host: string, readonly method: string, readonly path: string) {}
+
+  /** Takes in what was aggregated under a template that re-templating merged into this one. */
+  absorb(o: EndpointAggregate): void {
+    this.hits += o.hits;
+    this.firstSeen = Math.min(this.firstSeen, o.firstSeen);
+    this.lastSeen = Math.max(this.lastSeen, o.lastSeen);
+    this.http += o.http;
+    this.https += o.https;
+    this.deprecationSignals += o.deprecationSignals;
+    for (const [k, v] of o.status) bump(this.status, k, v);
+    for (const [k, v] of o.auth) bump(this.auth, k, v);
+    for (const [k, v] of o.hourly) bump(this.hourly, k, v);
+    for (const s of o.servers) if (this.servers.size < 16) this.servers.add(s);
+    // Path parameters are renamed by position; a literal that became a parameter adds one.
+    const rename = alignTemplates(o.path, this.path);
+    for (const [k, p] of o.params) {
+      const name = p.location === 'path' ? (rename.names.get(p.name) ?? p.name) : p.name;
+      const key = `${p.location}\u0000${name}`;
+      const q = this.params.get(key);
+      if (q) {
+        q.count += p.count;
+        q.schema = mergeSchemas(q.schema, p.schema);
+        if (p.min !== undefined && (q.min === undefined || p.min < q.min)) q.min = p.min;
+        if (p.max !== undefined && (q.max === undefined || p.max > q.max)) q.max = p.max;
+      } else if (this.params.size < 500) this.params.set(key, { ...p, name });
+      const ids = o.idValues.get(k);
+      if (ids) {
+        const mine = this.idValues.get(key) ?? new Set<number>();
+        for (const n of ids) if (mine.size < MAX_ID_VALUES) mine.add(n);
+        this.idValues.set(key, mine);
+      }
+    }
+    for (const [name, value] of rename.values) {
+      const key = `path\u0000${name}`;
+      const schema = stringSchema(safeDecode(value));
+      const q = this.params.get(key);
+      if (q) {
+        q.count += o.hits;
+        q.schema = mergeSchemas(q.schema, schema);
+      } else this.params.set(key, { location: 'path', name, schema, count: o.hits });
+    }
+    for (const [k, b] of o.bodies) {
+      const mine = this.bodies.get(k);
+      if (!mine) {
+        if (this.bodies.size < 100) this.bodies.set(k, b);
+        continue;
+      }
+      mine.obs.count += b.obs.count;
+      if (b.obs.fields) mine.obs.fields = [...new Set([...(mine.obs.fields ?? []), ...b.obs.fields])].slice(0, 200);
+      if (b.acc) mine.acc = mine.acc ? mine.acc.merge(b.acc) : b.acc;
+    }
+    for (const [m, mine] of [[o.sensitive, this.sensitive], [o.findings, this.findings], [o.consumers, this.consumers]] as Array<[Map<string, Counted<unknown>>, Map<string, Counted<unknown>>]>) {
+      for (const [k, c] of m) {
+        const d = mine.get(k);
+        if (!d) mine.set(k, c);
+        else {
+          d.count += c.count;
+          d.firstSeen = Math.min(d.firstSeen, c.firstSeen);
+          d.lastSeen = Math.max(d.lastSeen, c.lastSeen);
+        }
+      }
+    }
+  }
+}
+
+/** How a template's path parameters map onto a merged template's: renamed ones, and literals that became values. */
+function alignTemplates(from: string, into: string): { names: Map<string, string>; values: Map<string, string> } {
+  const a = splitPath(from);
+  const b = splitPath(into);
+  const names = new Map<string, string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < b.length && i < a.length; i++) {
+    const mb = /^([^{]*)\{([^}]+)\}(.*)$/.exec(b[i]!);
+    if (!mb) continue;
+    const ma = /^[^{]*\{([^}]+)\}/.exec(a[i]!);
+    if (ma) names.set(ma[1]!, mb[2]!);
+    else values.set(mb[2]!, a[i]!.slice(a[i]!.startsWith(mb[1]!) ? mb[1]!.length : 0, mb[3] && a[i]!.endsWith(mb[3]) ? -mb[3].length : undefined));
+  }
+  return { names, values };
 }
 
 export interface AnalyzerOptions {
@@ -154,7 +237,7 @@ export class Analyzer {
 
   /** Makes templates already in the catalog win over new inference. */
   knowTemplates(list: Iterable<{ host: string; path: string }>): void {
-    for (const t of list) this.templater.addTemplate(t.host, t.path);
+    for (const t of list) this.templater.learnTemplate(t.host, t.path);
   }
 
   private readonly declared = new SpecMatcher();
@@ -164,18 +247,40 @@ export class Analyzer {
     for (const [host, specs] of specsByHost) for (const s of specs) for (const op of s.operations) this.declared.add(host, op);
   }
 
-  private template(host: string, method: string, path: string): TemplateResult {
+  private template(host: string, method: string, path: string, status: number, body: ParsedBody | undefined): TemplateResult {
     if (this.declared.hasHost(host)) {
       const m = this.declared.match(host, method, path);
       if (m) return { template: m.template, params: declaredParams(m.template, path) };
     }
-    return this.templater.template(host, path);
+    return this.templater.template(host, path, { method, status, body: body?.kind === 'json' ? body.value : undefined });
+  }
+
+  /** Templates merged by re-templating, for the catalog (drained with the batch). */
+  private merges: TemplateMerge[] = [];
+
+  /** Re-files what was aggregated under templates that are now merged. */
+  private applyMerges(): void {
+    for (const m of this.templater.takeMerges()) {
+      this.merges.push(m);
+      const from = new Set(m.from);
+      for (const [key, ep] of this.endpoints) {
+        if (ep.host !== m.host || !from.has(ep.path)) continue;
+        this.endpoints.delete(key);
+        const k = `${ep.host}\u0000${ep.method}\u0000${m.into}`;
+        let target = this.endpoints.get(k);
+        if (!target) this.endpoints.set(k, (target = new EndpointAggregate(ep.host, ep.method, m.into)));
+        target.absorb(ep);
+      }
+    }
   }
 
   add(ex: Exchange): void {
     this.exchanges++;
     const req = ex.request;
-    const { template, params: pathParams } = this.template(req.host, req.method, req.path);
+    const res = ex.response;
+    const resBody = res ? parseBody(res.body, res.headers) : undefined;
+    const { template, params: pathParams } = this.template(req.host, req.method, req.path, res?.status ?? 0, resBody);
+    if (this.templater.hasMerges) this.applyMerges();
     const key = `${req.host}\u0000${req.method}\u0000${template}`;
     let ep = this.endpoints.get(key);
     if (!ep) this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, template)));
@@ -207,11 +312,17 @@ export class Analyzer {
       } else if (isContractHeader(name)) this.param(ep, 'header', name, stringSchema(value));
     }
 
-    this.body(ep, 'request', 0, req.body, req.headers);
-    if (ex.response) this.body(ep, 'response', ex.response.status, ex.response.body, ex.response.headers);
+    const reqBody = parseBody(req.body, req.headers);
+    this.body(ep, 'request', 0, reqBody);
+    if (res) this.body(ep, 'response', res.status, resBody);
 
     if (this.detector) {
-      const d = this.detector(ex, { template, pathParams, auth });
+      // JSON bodies are parsed once, here, and handed to detection as they are.
+      const json = {
+        request: reqBody?.kind === 'json' ? { value: reqBody.value } : undefined,
+        response: resBody?.kind === 'json' ? { value: resBody.value } : undefined,
+      };
+      const d = this.detector(ex, { template, pathParams, auth, json });
       for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t);
       for (const f of d.findings) {
         const key = findingKey(f.evidence);
@@ -236,6 +347,8 @@ export class Analyzer {
 
   /** Hands over everything aggregated since the last drain, and starts afresh. */
   drain(): ObservationBatch {
+    this.templater.settle();
+    if (this.templater.hasMerges) this.applyMerges();
     const endpoints: EndpointObservation[] = [];
     for (const ep of this.endpoints.values()) {
       endpoints.push({
@@ -262,6 +375,8 @@ export class Analyzer {
       });
     }
     const batch: ObservationBatch = { endpoints, tlsHosts: this.tlsHosts };
+    if (this.merges.length) batch.merges = this.merges;
+    this.merges = [];
     this.endpoints = new Map();
     this.tlsHosts = {};
     return batch;
@@ -292,8 +407,7 @@ export class Analyzer {
     }
   }
 
-  private body(ep: EndpointAggregate, direction: 'request' | 'response', status: number, body: Exchange['request']['body'], headers: Exchange['request']['headers']): void {
-    const parsed = parseBody(body, headers);
+  private body(ep: EndpointAggregate, direction: 'request' | 'response', status: number, parsed: ParsedBody | undefined): void {
     if (!parsed) return;
     const key = `${direction}\u0000${status}\u0000${parsed.mediaType}`;
     let b = ep.bodies.get(key);

@@ -1,6 +1,6 @@
 import { headerValue, type Exchange } from '@overhear/model';
 import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type ScanOptions } from '@overhear/detect';
-import type { Detection, Detector } from './analyzer.js';
+import type { Detection, Detector, ExchangeContext } from './analyzer.js';
 
 export interface DetectorOptions {
   /** The per-catalog secret for keyed hashes (Catalog.secretKey()). */
@@ -17,11 +17,11 @@ export interface DetectorOptions {
 export function createDetector(opts: DetectorOptions): Detector {
   const redactor = createRedactor(opts.key);
   const scan = createScanner({ ...opts.scan, redactor });
-  const ctx = opts.rules ?? {};
+  const rules = opts.rules ?? {};
   const stuffing = new CredentialStuffingDetector();
-  return (ex: Exchange): Detection => {
-    const matches = scan(ex);
-    const findings = [...evaluateRules(ex, matches, ctx), ...stuffing.observe(ex, matches)].map((h) => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence }));
+  return (ex: Exchange, ctx?: ExchangeContext): Detection => {
+    const matches = scan(ex, ctx?.json);
+    const findings = [...evaluateRules(ex, matches, rules), ...stuffing.observe(ex, matches)].map((h) => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence }));
     const consumers: Detection['consumers'] = [];
     if (ex.client) consumers.push({ kind: 'client-ip', id: `${redactor.preview('ip-address', ex.client.ip)} #${redactor.hash(ex.client.ip).slice(0, 12)}` });
     const ua = headerValue(ex.request.headers, 'user-agent');
