@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { tidySchema } from '@overhear/infer';
 import {
   Catalog,
   CatalogError,
@@ -174,6 +175,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   get(/^\/api\/endpoints\/(\d{1,15})$/, ({ res, params }) => {
     const d = endpointDetail(db, Number(params[0]));
     if (!d) throw new HttpError(404, `no endpoint ${params[0]}`);
+    // Stored schemas carry merge bookkeeping (x-values for enum evidence); show them as the export would.
+    for (const p of d.parameters) p.schema = tidySchema(p.schema);
+    for (const b of d.bodies) if (b.schema) b.schema = tidySchema(b.schema);
     sendJson(res, 200, d);
   });
   get(/^\/api\/findings$/, ({ res, query }) => {
