@@ -164,12 +164,13 @@ export function run(cmd: string, args: string[]): Promise<string> {
 }
 
 /** Starts tcpdump and resolves once it listens; `stop()` ends it cleanly (the file is complete after). */
-export async function startTcpdump(args: string[]): Promise<{ stop: () => Promise<void> }> {
+/** tcpdump writing a capture; `stop()` resolves with the packets it says the kernel dropped. */
+export async function startTcpdump(args: string[]): Promise<{ stop: () => Promise<number> }> {
   const p = spawn('tcpdump', ['-U', '--immediate-mode', '-B', '32768', '-s', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    let err = '';
-    const onData = (d: Buffer): void => {
-      err += d.toString();
+    const onData = (): void => {
       if (err.includes('listening on')) {
         p.stderr!.off('data', onData);
         resolve();
@@ -181,9 +182,12 @@ export async function startTcpdump(args: string[]): Promise<{ stop: () => Promis
   });
   return {
     stop: () =>
-      new Promise<void>((resolve) => {
+      new Promise<number>((resolve) => {
         p.removeAllListeners('exit');
-        p.on('exit', () => resolve());
+        p.on('exit', () => {
+          const dropped = [...err.matchAll(/(\d+) packets? dropped by (?:kernel|interface)/g)].reduce((a, m) => a + Number(m[1]), 0);
+          resolve(dropped);
+        });
         p.kill('SIGINT');
       }),
   };
