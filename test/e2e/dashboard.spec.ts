@@ -212,6 +212,38 @@ test('a process that writes the catalog makes a new endpoint appear in the open 
   expect(problems).toEqual([]);
 });
 
+test('a monitor in another process fills the open inventory and the sensor view, live', async ({ page }) => {
+  const problems = watch(page);
+  const db = join(dir, 'live.db');
+  ingest(db, capture('demo.har'));
+  const pcaps = join(dir, 'pcaps');
+  mkdirSync(pcaps);
+  server = await serve(db);
+  await page.goto(`${server.url}#/inventory`);
+  await expect(page.locator('.count')).toHaveText('19 endpoints');
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  const mon = monitor(db, pcaps, 'span-port-1');
+  try {
+    // A rotated capture lands in the folder the sensor follows (written aside, then moved in whole).
+    const tmp = writePcap(join(dir, 'rot-1.pcap'), 'payments.internal.example', [
+      { method: 'GET', path: '/v2/refunds/8812', status: 200, body: { id: 8812, amount: 12.5 } },
+      { method: 'GET', path: '/v2/refunds/9921', status: 200, body: { id: 9921, amount: 3 } },
+      { method: 'POST', path: '/v2/refunds', status: 201, body: { id: 9922 } },
+    ]);
+    renameSync(tmp, join(pcaps, 'rot-1.pcap'));
+    await expect(page.locator('a.row', { hasText: '/v2/refunds/{refundId}' })).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('.count')).toHaveText('21 endpoints');
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await page.locator('a[href="#/sensor"]').click();
+    const card = page.locator('[data-sensor="span-port-1"]');
+    await expect(card).toContainText('exchanges');
+    await expect(card).toContainText('live');
+  } finally {
+    await mon.stop();
+  }
+  expect(problems, mon.output()).toEqual([]);
+});
+
 test('HTML and script payloads in paths, headers and JSON keys show as text and never run', async ({ page }) => {
   const problems = watch(page);
   const img = '<img src=x onerror=alert(1)>';

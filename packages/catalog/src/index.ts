@@ -5,3 +5,4 @@ export { mergeEndpoints } from './merge-endpoints.js';
 export * from './dashboard-queries.js';
 export { applyEvaluation, observedEndpoints, setRisks, type Evaluation, type DerivedFinding, type ObservedRow } from './evaluation.js';
 export { storeSpec, listSpecs, removeSpec, specDocuments, type StoredSpec, type SpecToStore } from './specs.js';
+export { captureFileDone, recordCaptureFile, listCaptureFiles, writeSensorStatus, type CaptureFileRecord } from './capture-files.js';

@@ -169,4 +169,17 @@ export const migrations: string[] = [
   /* 3: longest run of consecutive integer values seen in a parameter (id walks) */ `
   ALTER TABLE parameters ADD COLUMN longest_run INTEGER;
   `,
+  /* 4: files of a followed capture directory (overhear monitor --pcap-dir) already handled */ `
+  CREATE TABLE capture_files (
+    dir TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    exchanges INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    done_at INTEGER NOT NULL,
+    PRIMARY KEY (dir, name)
+  ) WITHOUT ROWID;
+  `,
 ];

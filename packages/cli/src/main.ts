@@ -10,6 +10,7 @@ import { demoCommand } from './commands/demo.js';
 import { specDiffCommand, specImportCommand, specListCommand, specRemoveCommand } from './commands/spec.js';
 import { loadConfig } from '@overhear/pipeline';
 import { serveCommand } from './commands/serve.js';
+import { ingestNdjsonCommand, monitorCommand } from './commands/monitor.js';
 
 /**
  * The `overhear` command. Exit codes (the contract): 0 ok; 1 bad input or
@@ -33,8 +34,35 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print nothing on success')
     .option('--config <file>', 'settings file (default ./overhear.config.json)')
-    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean; config?: string }) => {
+    .option('--ndjson', 'read an NDJSON exchange stream (`overhear monitor --emit ndjson`) as a live source, written every --flush-interval')
+    .option('--flush-interval <seconds>', 'with --ndjson: seconds between catalog writes (default 2)')
+    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean; config?: string; ndjson?: boolean; flushInterval?: string }) => {
+      if (o.ndjson) {
+        code = await ingestNdjsonCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: loadConfig(o.config), ...(o.flushInterval ? { flushInterval: o.flushInterval } : {}) });
+        return;
+      }
       code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: loadConfig(o.config) });
+    });
+
+  program
+    .command('monitor')
+    .description('continuous capture from a (mirrored) interface with tcpdump, or from a directory of rotated captures, until SIGINT/SIGTERM')
+    .option('--interface <if>', 'interface to capture on (`any` for all)')
+    .option('--pcap-dir <dir>', 'follow a directory that another tool writes rotated captures into')
+    .option('--filter <bpf>', 'BPF filter, as for tcpdump (e.g. "tcp port 80")')
+    .addOption(dbOption())
+    .option('--flush-interval <seconds>', 'seconds between catalog writes and status lines (default 2)')
+    .option('--reevaluate-interval <seconds>', 'seconds between re-evaluations of states and findings (default 10)')
+    .option('--buffer-size <KiB>', 'kernel capture buffer for tcpdump -B, KiB (default 32768)')
+    .option('--immediate-mode', 'tcpdump --immediate-mode: packets at once instead of in blocks (≤ 1 s); costs a wake-up per packet')
+    .option('--max-queue-mb <MiB>', 'captured bytes waiting to be parsed before packets are dropped (default 64)')
+    .option('--file-idle <seconds>', 'with --pcap-dir: a file unchanged this long is complete even without a newer one (default 30)')
+    .option('--emit <format>', '"ndjson": write the exchanges to stdout instead of a catalog')
+    .option('--name <name>', 'sensor name in the catalog (default the interface or directory)')
+    .option('-q, --quiet', 'no status lines')
+    .option('--config <file>', 'settings file (default ./overhear.config.json)')
+    .action(async (o: { db?: string; interface?: string; pcapDir?: string; filter?: string; flushInterval?: string; reevaluateInterval?: string; bufferSize?: string; immediateMode?: boolean; maxQueueMb?: string; fileIdle?: string; emit?: string; name?: string; quiet?: boolean; config?: string }) => {
+      code = await monitorCommand({ ...o, db: catalogPath(o.db), config: loadConfig(o.config) });
     });
 
   program

@@ -6,4 +6,6 @@ export { createDetector, userAgentFamily, type DetectorOptions } from './detecto
 export { loadConfig, ruleContext, type OverhearConfig } from './config.js';
 export { reevaluate, loadDeclared, DERIVED_RULES } from './reevaluate.js';
 export { endpointFindings } from './endpoint-rules.js';
+export { runLive, isRetryableCatalogError, EmitClosedError, type LiveOptions, type LiveStats, type LiveSummary } from './live.js';
+export { readNdjson, exchangeToNdjson, sensorToNdjson, looksLikeNdjson, NDJSON_VERSION, type NdjsonSensorRecord, type ReadNdjsonOptions } from './ndjson.js';
 export { importDeclaredSpec, type ImportedSpec } from './spec-import.js';

@@ -9,6 +9,7 @@ import { Analyzer, type Detector } from './analyzer.js';
 import { createDetector } from './detector.js';
 import { hashFile, openInput } from './input.js';
 import { sniffFormat, type InputFormat } from './sniff.js';
+import { readNdjson } from './ndjson.js';
 
 export interface IngestSummary {
   file: string;
@@ -110,5 +111,7 @@ function openSource(format: InputFormat, chunks: AsyncIterable<Buffer>, name: st
     case 'pcap':
     case 'pcapng':
       return readCapture(chunks, { file: name });
+    case 'ndjson':
+      return readNdjson(chunks, { file: name });
   }
 }

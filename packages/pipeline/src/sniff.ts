@@ -1,5 +1,5 @@
 /** Input formats are told by content, never by file name. */
-export type InputFormat = 'har' | 'pcap' | 'pcapng';
+export type InputFormat = 'har' | 'pcap' | 'pcapng' | 'ndjson';
 
 export function sniffFormat(head: Uint8Array): InputFormat | undefined {
   if (head.length >= 4) {
@@ -10,6 +10,8 @@ export function sniffFormat(head: Uint8Array): InputFormat | undefined {
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  // NDJSON exchange stream (packages/pipeline/src/ndjson.ts): the first record starts with the version field.
+  if (head[i] === 0x7b && /^\{\s*"overhear"\s*:\s*\d/.test(Buffer.from(head.subarray(i)).toString('latin1'))) return 'ndjson';
   if (head[i] === 0x7b) return 'har';
   return undefined;
 }
