@@ -110,6 +110,16 @@ export class Catalog {
    */
   apply(batch: ObservationBatch, source?: SourceRecord): boolean {
     if (!this.mergeSchema) throw new Error('catalog opened without a schema merger cannot be written');
+    try {
+      return this.writeBatch(batch, source);
+    } catch (e) {
+      // The transaction rolled back: host ids it inserted and cached no longer exist.
+      this.hostIds.clear();
+      throw e;
+    }
+  }
+
+  private writeBatch(batch: ObservationBatch, source?: SourceRecord): boolean {
     return this.db.transaction((): boolean => {
       if (source) {
         if (this.hasSource(source.sha256)) return false;
@@ -184,7 +194,12 @@ export class Catalog {
 
   /** Runs `fn` as one write transaction; catalog writes inside it nest as savepoints. */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      this.hostIds.clear();
+      throw e;
+    }
   }
 
   close(): void {

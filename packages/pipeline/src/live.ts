@@ -184,7 +184,6 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
       try {
         catalog.apply(batch);
       } catch (e) {
-        forgetCachedIds(catalog);
         throw e;
       }
     });
@@ -421,16 +420,6 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
   opts.onStatus?.(statusLine(final), final);
   if (sourceError !== undefined) throw sourceError;
   return { exchanges, batches, endpointsWritten, reevaluations, unwrittenEndpoints: unwritten, stats: final };
-}
-
-/**
- * Catalog caches host ids across transactions; after a rolled-back batch the
- * ids of hosts inserted by it are stale (the retry would fail on a foreign
- * key). Until Catalog.apply forgets them itself on rollback, drop the cache.
- */
-function forgetCachedIds(catalog: Catalog): void {
-  const c = (catalog as unknown as { hostIds?: unknown }).hostIds;
-  if (c instanceof Map) c.clear();
 }
 
 function mb(n: number): string {
