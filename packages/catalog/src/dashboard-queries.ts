@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EndpointState, JsonSchema, ParamLocation, SensitiveLocation, Severity } from '@overhear/model';
+import type { EndpointState, Finding, JsonSchema, ParamLocation, SensitiveLocation, Severity } from '@overhear/model';
 
 /**
  * Reads for the dashboard's HTTP API (packages/server). Unlike `listEndpoints`,
@@ -310,19 +310,10 @@ export interface FindingQuery {
   limit?: number;
 }
 
-export interface FindingRow {
+/** The `findings --json` contract plus the ids the dashboard links with. */
+export interface FindingRow extends Finding {
   id: number;
   endpointId: number;
-  rule: string;
-  severity: Severity;
-  owasp: string;
-  host: string;
-  method: string;
-  path: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  evidence: string;
 }
 
 export interface FindingPage {
