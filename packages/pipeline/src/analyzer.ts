@@ -179,7 +179,13 @@ export interface AnalyzerOptions {
   detector?: Detector;
   /** Most distinct consumers kept per endpoint per batch. */
   maxConsumers?: number;
+  /** Distinct endpoints per host beyond which new ones are counted under OVERFLOW_PATH (a scanner must not flood the catalog). */
+  maxEndpointsPerHost?: number;
 }
+
+export const DEFAULT_MAX_ENDPOINTS_PER_HOST = 5000;
+/** Where requests to a host's endpoints beyond the cap are counted. */
+export const OVERFLOW_PATH = '/{overflowPath}';
 
 function bump<K>(m: Map<K, number>, k: K, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
@@ -230,14 +236,28 @@ export class Analyzer {
   private readonly maxConsumers: number;
   exchanges = 0;
 
+  private readonly maxEndpointsPerHost: number;
+  /** Templates per host, known from the catalog or made in this run: what the cap counts. */
+  private readonly hostTemplates = new Map<string, Set<string>>();
+
   constructor(opts: AnalyzerOptions = {}) {
     this.detector = opts.detector;
     this.maxConsumers = opts.maxConsumers ?? 1000;
+    this.maxEndpointsPerHost = opts.maxEndpointsPerHost ?? DEFAULT_MAX_ENDPOINTS_PER_HOST;
   }
 
   /** Makes templates already in the catalog win over new inference. */
   knowTemplates(list: Iterable<{ host: string; path: string }>): void {
-    for (const t of list) this.templater.learnTemplate(t.host, t.path);
+    for (const t of list) {
+      this.templater.learnTemplate(t.host, t.path);
+      this.templatesOf(t.host).add(t.path);
+    }
+  }
+
+  private templatesOf(host: string): Set<string> {
+    let set = this.hostTemplates.get(host);
+    if (!set) this.hostTemplates.set(host, (set = new Set()));
+    return set;
   }
 
   private readonly declared = new SpecMatcher();
@@ -281,11 +301,31 @@ export class Analyzer {
     const resBody = res ? parseBody(res.body, res.headers) : undefined;
     const { template, params: pathParams } = this.template(req.host, req.method, req.path, res?.status ?? 0, resBody);
     if (this.templater.hasMerges) this.applyMerges();
-    const key = `${req.host}\u0000${req.method}\u0000${template}`;
+    const known = this.templatesOf(req.host);
+    const overflow = !known.has(template) && known.size >= this.maxEndpointsPerHost;
+    const path = overflow ? OVERFLOW_PATH : template;
+    const key = `${req.host}\u0000${req.method}\u0000${path}`;
     let ep = this.endpoints.get(key);
-    if (!ep) this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, template)));
+    if (!ep) {
+      this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path)));
+      if (!overflow) known.add(template);
+    }
 
     const t = ex.startedAt;
+    if (overflow) {
+      // Counted, not analysed: the excess of a flood tells nothing more per request.
+      ep.hits++;
+      if (t < ep.firstSeen) ep.firstSeen = t;
+      if (t > ep.lastSeen) ep.lastSeen = t;
+      if (ex.scheme === 'https') ep.https++;
+      else ep.http++;
+      bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
+      if (ex.response) bump(ep.status, ex.response.status);
+      bump(ep.auth, credentials(ex).length ? 'other' : 'none');
+      const evidence = `more than ${this.maxEndpointsPerHost} distinct endpoints on this host (a scanner, or paths that could not be templated); the excess is counted here`;
+      countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
+      return;
+    }
     ep.hits++;
     if (t < ep.firstSeen) ep.firstSeen = t;
     if (t > ep.lastSeen) ep.lastSeen = t;

@@ -22,6 +22,8 @@ export interface OverhearConfig {
   unusedWindowDays?: number;
   /** Extra sensitive-data types (as Akto's custom data types). */
   customTypes?: CustomTypeConfig[];
+  /** Distinct endpoints per host before the excess is counted under /{overflowPath} (default 5000). */
+  maxEndpointsPerHost?: number;
 }
 
 const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array'> = {
@@ -32,6 +34,7 @@ const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array'> = {
   maxPageSize: 'number',
   unusedWindowDays: 'number',
   customTypes: 'array',
+  maxEndpointsPerHost: 'number',
 };
 
 export function loadConfig(path?: string): OverhearConfig {

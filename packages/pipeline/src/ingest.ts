@@ -78,7 +78,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   const cfg = opts.config ?? {};
   const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
   const source = openSource(format, input.chunks, input.name);
-  const analyzer = new Analyzer({ detector });
+  const analyzer = new Analyzer({ detector, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
   analyzer.knowTemplates(catalog.knownTemplates());
   analyzer.knowDeclared(loadDeclared(catalog));
   for await (const ex of source) analyzer.add(ex);

@@ -114,7 +114,7 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
       if (known.size < 200_000) known.add(`${ex.request.host}\u0000${ctx.template}`);
       return inner(ex, ctx);
     };
-    analyzer = new Analyzer({ detector });
+    analyzer = new Analyzer({ detector, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
     analyzer.knowTemplates(catalog.knownTemplates());
     const declared = loadDeclared(catalog);
     analyzer.knowDeclared(declared);
