@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { EndpointState, Severity } from '@overhear/model';
+import type { EndpointState, FindingObservation } from '@overhear/model';
 
 /**
  * What is derived from the whole catalog rather than from traffic as it
@@ -8,18 +8,11 @@ import type { EndpointState, Severity } from '@overhear/model';
  * one wholesale, in one transaction.
  */
 
-export interface DerivedFinding {
+/** A finding derived from the whole catalog: the observation shape, plus the endpoint it belongs to. */
+export interface DerivedFinding extends FindingObservation {
   host: string;
   method: string;
   path: string;
-  rule: string;
-  key: string;
-  severity: Severity;
-  owasp: string;
-  evidence: string;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
 }
 
 export interface Evaluation {

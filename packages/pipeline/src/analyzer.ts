@@ -312,20 +312,6 @@ export class Analyzer {
     }
 
     const t = ex.startedAt;
-    if (overflow) {
-      // Counted, not analysed: the excess of a flood tells nothing more per request.
-      ep.hits++;
-      if (t < ep.firstSeen) ep.firstSeen = t;
-      if (t > ep.lastSeen) ep.lastSeen = t;
-      if (ex.scheme === 'https') ep.https++;
-      else ep.http++;
-      bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
-      if (ex.response) bump(ep.status, ex.response.status);
-      bump(ep.auth, credentials(ex).length ? 'other' : 'none');
-      const evidence = `more than ${this.maxEndpointsPerHost} distinct endpoints on this host (a scanner, or paths that could not be templated); the excess is counted here`;
-      countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
-      return;
-    }
     ep.hits++;
     if (t < ep.firstSeen) ep.firstSeen = t;
     if (t > ep.lastSeen) ep.lastSeen = t;
@@ -343,6 +329,13 @@ export class Analyzer {
     if (creds.length === 0) bump(ep.auth, 'none');
     // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes).
     for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
+
+    if (overflow) {
+      // Counted, not analysed: the excess of a flood tells nothing more per request.
+      const evidence = `more than ${this.maxEndpointsPerHost} distinct endpoints on this host (a scanner, or paths that could not be templated); the excess is counted here`;
+      countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
+      return;
+    }
 
     for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)), p.value);
     for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value), value);
