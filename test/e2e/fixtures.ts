@@ -73,6 +73,7 @@ const obs = (host: string, method: string, path: string, extra: Partial<Endpoint
   method,
   path,
   hits: 0,
+  analysed: extra.hits ?? 0,
   firstSeen: now,
   lastSeen: now,
   scheme: { http: 0, https: 0 },

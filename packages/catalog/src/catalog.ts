@@ -144,7 +144,7 @@ export class Catalog {
   private applyEndpoint(o: EndpointObservation): void {
     const hostId = this.hostId(o.host);
     this.stmt('touchHost').run({ hits: o.hits, first: o.firstSeen, last: o.lastSeen, id: hostId });
-    const row = this.stmt('upsertEndpoint').get(hostId, o.method, o.path, o.hits, o.scheme.http, o.scheme.https, o.firstSeen, o.lastSeen, o.deprecationSignals) as { id: number; servers: string };
+    const row = this.stmt('upsertEndpoint').get(hostId, o.method, o.path, o.hits, o.analysed, o.scheme.http, o.scheme.https, o.firstSeen, o.lastSeen, o.deprecationSignals) as { id: number; servers: string };
     const id = row.id;
     if (o.servers.length) {
       const servers = new Set<string>(JSON.parse(row.servers) as string[]);
@@ -212,8 +212,8 @@ const SQL = {
   upsertHost: `INSERT INTO hosts (name) VALUES (?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`,
   touchHost: `UPDATE hosts SET hits = hits + @hits, first_seen = min(coalesce(first_seen, @first), @first), last_seen = max(coalesce(last_seen, @last), @last) WHERE id = @id`,
   addTls: `UPDATE hosts SET tls_connections = tls_connections + ? WHERE name = ?`,
-  upsertEndpoint: `INSERT INTO endpoints (host_id, method, path, hits, http_hits, https_hits, first_seen, last_seen, deprecation_signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(host_id, method, path) DO UPDATE SET hits = hits + excluded.hits, http_hits = http_hits + excluded.http_hits,
+  upsertEndpoint: `INSERT INTO endpoints (host_id, method, path, hits, analysed, http_hits, https_hits, first_seen, last_seen, deprecation_signals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(host_id, method, path) DO UPDATE SET hits = hits + excluded.hits, analysed = analysed + excluded.analysed, http_hits = http_hits + excluded.http_hits,
       https_hits = https_hits + excluded.https_hits,
       first_seen = CASE WHEN hits = 0 THEN excluded.first_seen ELSE min(first_seen, excluded.first_seen) END,
       last_seen = max(last_seen, excluded.last_seen),

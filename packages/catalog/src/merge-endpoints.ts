@@ -36,18 +36,18 @@ function mergeRow(db: Database.Database, merge: SchemaMerger, hostId: number, r:
     // Nothing there yet: the row is renamed in place, its parameters follow.
     db.prepare('UPDATE endpoints SET path = ? WHERE id = ?').run(into, r.id);
     renameParams(db, merge, r.id, r.id, names);
-    addValueParams(db, merge, r.id, values, (db.prepare('SELECT hits FROM endpoints WHERE id = ?').get(r.id) as { hits: number }).hits);
+    addValueParams(db, merge, r.id, values, (db.prepare('SELECT analysed FROM endpoints WHERE id = ?').get(r.id) as { analysed: number }).analysed);
     return;
   }
   const t = target.id;
-  const src = db.prepare('SELECT hits, http_hits, https_hits, first_seen, last_seen, servers, deprecation_signals FROM endpoints WHERE id = ?').get(r.id) as {
-    hits: number; http_hits: number; https_hits: number; first_seen: number; last_seen: number; servers: string; deprecation_signals: number;
+  const src = db.prepare('SELECT hits, analysed, http_hits, https_hits, first_seen, last_seen, servers, deprecation_signals FROM endpoints WHERE id = ?').get(r.id) as {
+    hits: number; analysed: number; http_hits: number; https_hits: number; first_seen: number; last_seen: number; servers: string; deprecation_signals: number;
   };
   const servers = [...new Set([...(JSON.parse(target.servers) as string[]), ...(JSON.parse(src.servers) as string[])])].sort().slice(0, 64);
   db.prepare(
-    `UPDATE endpoints SET hits = hits + ?, http_hits = http_hits + ?, https_hits = https_hits + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
+    `UPDATE endpoints SET hits = hits + ?, analysed = analysed + ?, http_hits = http_hits + ?, https_hits = https_hits + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
        deprecation_signals = deprecation_signals + ?, servers = ? WHERE id = ?`,
-  ).run(src.hits, src.http_hits, src.https_hits, src.first_seen, src.last_seen, src.deprecation_signals, JSON.stringify(servers), t);
+  ).run(src.hits, src.analysed, src.http_hits, src.https_hits, src.first_seen, src.last_seen, src.deprecation_signals, JSON.stringify(servers), t);
   db.prepare(`INSERT INTO endpoint_status (endpoint_id, status, count) SELECT ?, status, count FROM endpoint_status WHERE endpoint_id = ? AND true
     ON CONFLICT DO UPDATE SET count = count + excluded.count`).run(t, r.id);
   db.prepare(`INSERT INTO endpoint_auth (endpoint_id, scheme, count) SELECT ?, scheme, count FROM endpoint_auth WHERE endpoint_id = ? AND true
@@ -55,7 +55,7 @@ function mergeRow(db: Database.Database, merge: SchemaMerger, hostId: number, r:
   db.prepare(`INSERT INTO traffic (endpoint_id, hour, hits) SELECT ?, hour, hits FROM traffic WHERE endpoint_id = ? AND true
     ON CONFLICT DO UPDATE SET hits = hits + excluded.hits`).run(t, r.id);
   renameParams(db, merge, r.id, t, names);
-  addValueParams(db, merge, t, values, src.hits);
+  addValueParams(db, merge, t, values, src.analysed);
   const bodies = db.prepare('SELECT direction, status, media_type, schema, fields, count FROM bodies WHERE endpoint_id = ?').all(r.id) as Array<{
     direction: string; status: number; media_type: string; schema: string | null; fields: string | null; count: number;
   }>;

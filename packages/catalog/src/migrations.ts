@@ -182,4 +182,8 @@ export const migrations: string[] = [
     PRIMARY KEY (dir, name)
   ) WITHOUT ROWID;
   `,
+  /* 5: exchanges analysed in full, beside hits (sampling); before it every exchange was analysed */ `
+  ALTER TABLE endpoints ADD COLUMN analysed INTEGER NOT NULL DEFAULT 0;
+  UPDATE endpoints SET analysed = hits;
+  `,
 ];

@@ -13,6 +13,7 @@ interface EndpointRow {
   method: string;
   path: string;
   hits: number;
+  analysed: number;
   http_hits: number;
   https_hits: number;
   first_seen: number;
@@ -41,7 +42,7 @@ function endpointRows(db: Database.Database, f: EndpointFilter): EndpointRow[] {
   const where = f.host ? 'WHERE h.name = @host' : '';
   return db
     .prepare(
-      `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.http_hits, e.https_hits, e.first_seen, e.last_seen, e.state, e.state_reason, e.risk, e.drift
+      `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.analysed, e.http_hits, e.https_hits, e.first_seen, e.last_seen, e.state, e.state_reason, e.risk, e.drift
        FROM endpoints e JOIN hosts h ON h.id = e.host_id ${where}
        ORDER BY h.name, e.path, e.method`,
     )
@@ -79,6 +80,7 @@ export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): En
       method: r.method,
       path: r.path,
       hits: r.hits,
+      analysed: r.analysed,
       firstSeen: isoOrNull(r.first_seen),
       lastSeen: isoOrNull(r.last_seen),
       statusCodes,
@@ -103,6 +105,7 @@ export interface EndpointShape {
   method: string;
   path: string;
   hits: number;
+  analysed: number;
   state: EndpointState;
   auth: string[];
   /** Credentials with where they are carried: "api-key-header:x-api-key", "session-cookie:sid", "bearer". */
@@ -136,6 +139,7 @@ export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): E
       method: r.method,
       path: r.path,
       hits: r.hits,
+      analysed: r.analysed,
       state: r.state,
       auth: rec.auth,
       credentials: (auth.get(r.id) ?? []).map((a) => a.scheme).filter((s) => s !== 'none').sort(),

@@ -11,7 +11,7 @@ const merge = (a: JsonSchema, b: JsonSchema): JsonSchema => ({ ...a, ...b, prope
 function obs(path: string, method: string, hits: number, extra: Partial<EndpointObservation> = {}): EndpointObservation {
   const t = Date.UTC(2026, 10, 22, 10) + hits;
   return {
-    host: 'api.example', method, path, hits, firstSeen: t, lastSeen: t + 1000,
+    host: 'api.example', method, path, hits, analysed: hits, firstSeen: t, lastSeen: t + 1000,
     scheme: { http: 0, https: hits }, statusCodes: { '200': hits }, auth: { bearer: hits }, hourly: { [String(Date.UTC(2026, 10, 22, 10))]: hits },
     parameters: [{ location: 'query', name: 'page', schema: { type: 'integer' }, count: hits }],
     bodies: [{ direction: 'response', status: 200, mediaType: 'application/json', schema: { type: 'object', properties: { [path.split('/')[2] ?? 'x']: { type: 'string' } } }, count: hits }],

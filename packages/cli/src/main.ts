@@ -8,7 +8,13 @@ import { findingsCommand } from './commands/findings.js';
 import { exportOpenApiCommand } from './commands/export-openapi.js';
 import { demoCommand } from './commands/demo.js';
 import { specDiffCommand, specImportCommand, specListCommand, specRemoveCommand } from './commands/spec.js';
-import { loadConfig } from '@overhear/pipeline';
+import { loadConfig, type OverhearConfig } from '@overhear/pipeline';
+
+/** The settings file, with `--analyse-all` turning sampling off. */
+function settings(o: { config?: string; analyseAll?: boolean }): OverhearConfig {
+  const cfg = loadConfig(o.config);
+  return o.analyseAll ? { ...cfg, sampling: false } : cfg;
+}
 import { serveCommand } from './commands/serve.js';
 import { ingestNdjsonCommand, monitorCommand } from './commands/monitor.js';
 
@@ -34,14 +40,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the summary as JSON')
     .option('-q, --quiet', 'print nothing on success')
     .option('--config <file>', 'settings file (default ./overhear.config.json)')
+    .option('--analyse-all', 'analyse every exchange in full (default: per endpoint, the first 128, new shapes, then 1 in 256; all are counted)')
     .option('--ndjson', 'read an NDJSON exchange stream (`overhear monitor --emit ndjson`) as a live source, written every --flush-interval')
     .option('--flush-interval <seconds>', 'with --ndjson: seconds between catalog writes (default 2)')
-    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean; config?: string; ndjson?: boolean; flushInterval?: string }) => {
+    .action(async (paths: string[], o: { db?: string; json?: boolean; quiet?: boolean; config?: string; ndjson?: boolean; flushInterval?: string; analyseAll?: boolean }) => {
       if (o.ndjson) {
-        code = await ingestNdjsonCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: loadConfig(o.config), ...(o.flushInterval ? { flushInterval: o.flushInterval } : {}) });
+        code = await ingestNdjsonCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: settings(o), ...(o.flushInterval ? { flushInterval: o.flushInterval } : {}) });
         return;
       }
-      code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: loadConfig(o.config) });
+      code = await ingestCommand(paths, { db: catalogPath(o.db), json: o.json ?? false, quiet: o.quiet ?? false, config: settings(o) });
     });
 
   program
@@ -61,8 +68,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--name <name>', 'sensor name in the catalog (default the interface or directory)')
     .option('-q, --quiet', 'no status lines')
     .option('--config <file>', 'settings file (default ./overhear.config.json)')
-    .action(async (o: { db?: string; interface?: string; pcapDir?: string; filter?: string; flushInterval?: string; reevaluateInterval?: string; bufferSize?: string; immediateMode?: boolean; maxQueueMb?: string; fileIdle?: string; emit?: string; name?: string; quiet?: boolean; config?: string }) => {
-      code = await monitorCommand({ ...o, db: catalogPath(o.db), config: loadConfig(o.config) });
+    .option('--analyse-all', 'analyse every exchange in full (default: per endpoint, the first 128, new shapes, then 1 in 256; all are counted)')
+    .action(async (o: { db?: string; interface?: string; pcapDir?: string; filter?: string; flushInterval?: string; reevaluateInterval?: string; bufferSize?: string; immediateMode?: boolean; maxQueueMb?: string; fileIdle?: string; emit?: string; name?: string; quiet?: boolean; config?: string; analyseAll?: boolean }) => {
+      code = await monitorCommand({ ...o, db: catalogPath(o.db), config: settings(o) });
     });
 
   program

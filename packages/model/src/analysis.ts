@@ -69,6 +69,8 @@ export interface EndpointRecord {
   method: string;
   path: string;
   hits: number;
+  /** Hits analysed in full (parameters, bodies, sensitive data, findings); the rest were counted only (sampling). */
+  analysed: number;
   /** null for a declared operation never seen in traffic (state "unused"). */
   firstSeen: string | null;
   lastSeen: string | null;

@@ -70,6 +70,12 @@ export interface EndpointObservation {
   /** OpenAPI path template. */
   path: string;
   hits: number;
+  /**
+   * Exchanges analysed in full (parameters, bodies, sensitive data, findings);
+   * the other `hits - analysed` were counted only (sampling). Parameter, body,
+   * sensitive-data and finding counts are out of `analysed`.
+   */
+  analysed: number;
   firstSeen: number;
   lastSeen: number;
   scheme: { http: number; https: number };

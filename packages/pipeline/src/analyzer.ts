@@ -1,8 +1,10 @@
 import type {
   AuthScheme,
   BodyObservation,
+  Endpoint4,
   EndpointObservation,
   Exchange,
+  HttpResponse,
   FindingObservation,
   JsonSchema,
   ObservationBatch,
@@ -24,10 +26,13 @@ import {
   splitPath,
   type ParsedBody,
   type SegmentKind,
+  type TemplateEvidence,
   type TemplateMerge,
   type TemplateResult,
 } from '@overhear/infer';
 import { SpecMatcher, type DeclaredSpec } from '@overhear/spec';
+import type { AnalysisSampler } from './sampler.js';
+import { ConsumerCounts } from './consumer-counts.js';
 
 /**
  * Turns exchanges into per-endpoint observations: templating, parameters,
@@ -51,7 +56,23 @@ export interface ExchangeContext {
   json?: { request?: { value: unknown } | undefined; response?: { value: unknown } | undefined };
 }
 
-export type Detector = (ex: Exchange, ctx: ExchangeContext) => Detection;
+/**
+ * Detection in two depths. `observe` sees every exchange and must stay cheap:
+ * who calls (consumers) and what needs every request to be seen (failed-login
+ * floods). `analyse` sees the exchanges analysed in full (see AnalysisSampler):
+ * sensitive data and per-exchange findings.
+ */
+export interface Detector {
+  /** `credential` is where the request's credential is (raw, in memory only): see `credentialId`. */
+  observe(ex: Exchange): Pick<Detection, 'consumers' | 'findings'> & { credential?: string };
+  analyse(ex: Exchange, ctx: ExchangeContext): Pick<Detection, 'sensitive' | 'findings'>;
+  /**
+   * The consumer id (keyed hash) of a credential from `observe`. Asked once per
+   * distinct credential an endpoint admits as a consumer, not per request: a
+   * keyed hash costs microseconds, and tokens can differ on every request.
+   */
+  credentialId(source: string): string;
+}
 
 const HOUR = 3_600_000;
 const MAX_ID_VALUES = 4096;
@@ -77,6 +98,8 @@ interface Counted<T> {
 
 class EndpointAggregate {
   hits = 0;
+  /** Exchanges analysed in full (the rest were only counted: see AnalysisSampler). */
+  analysed = 0;
   firstSeen = Infinity;
   lastSeen = -Infinity;
   http = 0;
@@ -89,15 +112,20 @@ class EndpointAggregate {
   readonly sensitive = new Map<string, Counted<Detection['sensitive'][number]>>();
   readonly findings = new Map<string, Counted<Detection['findings'][number] & { key: string }>>();
   deprecationSignals = 0;
-  readonly consumers = new Map<string, Counted<Detection['consumers'][number]>>();
+  readonly consumers: ConsumerCounts;
   readonly servers = new Set<string>();
+  /** The server address last added to `servers` (most exchanges of a connection share it). */
+  lastServer: Endpoint4 | undefined;
   /** Integer path-parameter values seen this batch, by parameter key. */
   readonly idValues = new Map<string, Set<number>>();
-  constructor(readonly host: string, readonly method: string, readonly path: string) {}
+  constructor(readonly host: string, readonly method: string, readonly path: string, maxConsumers: number) {
+    this.consumers = new ConsumerCounts(maxConsumers);
+  }
 
   /** Takes in what was aggregated under a template that re-templating merged into this one. */
   absorb(o: EndpointAggregate): void {
     this.hits += o.hits;
+    this.analysed += o.analysed;
     this.firstSeen = Math.min(this.firstSeen, o.firstSeen);
     this.lastSeen = Math.max(this.lastSeen, o.lastSeen);
     this.http += o.http;
@@ -131,9 +159,9 @@ class EndpointAggregate {
       const schema = stringSchema(safeDecode(value));
       const q = this.params.get(key);
       if (q) {
-        q.count += o.hits;
+        q.count += o.analysed;
         q.schema = mergeSchemas(q.schema, schema);
-      } else this.params.set(key, { location: 'path', name, schema, count: o.hits });
+      } else this.params.set(key, { location: 'path', name, schema, count: o.analysed });
     }
     for (const [k, b] of o.bodies) {
       const mine = this.bodies.get(k);
@@ -145,7 +173,8 @@ class EndpointAggregate {
       if (b.obs.fields) mine.obs.fields = [...new Set([...(mine.obs.fields ?? []), ...b.obs.fields])].slice(0, 200);
       if (b.acc) mine.acc = mine.acc ? mine.acc.merge(b.acc) : b.acc;
     }
-    for (const [m, mine] of [[o.sensitive, this.sensitive], [o.findings, this.findings], [o.consumers, this.consumers]] as Array<[Map<string, Counted<unknown>>, Map<string, Counted<unknown>>]>) {
+    this.consumers.absorb(o.consumers);
+    for (const [m, mine] of [[o.sensitive, this.sensitive], [o.findings, this.findings]] as Array<[Map<string, Counted<unknown>>, Map<string, Counted<unknown>>]>) {
       for (const [k, c] of m) {
         const d = mine.get(k);
         if (!d) mine.set(k, c);
@@ -181,6 +210,8 @@ export interface AnalyzerOptions {
   maxConsumers?: number;
   /** Distinct endpoints per host beyond which new ones are counted under OVERFLOW_PATH (a scanner must not flood the catalog). */
   maxEndpointsPerHost?: number;
+  /** Which exchanges are analysed in full; without one, all are. */
+  sampling?: AnalysisSampler;
 }
 
 export const DEFAULT_MAX_ENDPOINTS_PER_HOST = 5000;
@@ -228,12 +259,45 @@ function stringSchema(value: string): JsonSchema {
   return f ? { type: 'string', format: f } : { type: 'string' };
 }
 
+/**
+ * Templating evidence whose response body is parsed only if the templater
+ * asks for it (word-like segments still being judged) or analysis needs it.
+ * One per Analyzer, reset for each exchange.
+ */
+class LazyEvidence implements TemplateEvidence {
+  method = '';
+  status = 0;
+  private res: HttpResponse | undefined;
+  private parsed: ParsedBody | undefined | null = null;
+
+  reset(method: string, res: HttpResponse | undefined): this {
+    this.method = method;
+    this.status = res?.status ?? 0;
+    this.res = res;
+    this.parsed = null;
+    return this;
+  }
+
+  parsedResponse(): ParsedBody | undefined {
+    if (this.parsed === null) this.parsed = this.res ? parseBody(this.res.body, this.res.headers) : undefined;
+    return this.parsed;
+  }
+
+  get body(): unknown {
+    const b = this.parsedResponse();
+    return b?.kind === 'json' ? b.value : undefined;
+  }
+}
+
 export class Analyzer {
   readonly templater = new PathTemplater();
   private endpoints = new Map<string, EndpointAggregate>();
   private tlsHosts: Record<string, number> = {};
   private readonly detector: Detector | undefined;
   private readonly maxConsumers: number;
+  private readonly sampling: AnalysisSampler | undefined;
+  private readonly evidence = new LazyEvidence();
+  private readonly credentialId = (source: string): string => this.detector!.credentialId(source);
   exchanges = 0;
 
   private readonly maxEndpointsPerHost: number;
@@ -244,6 +308,7 @@ export class Analyzer {
     this.detector = opts.detector;
     this.maxConsumers = opts.maxConsumers ?? 1000;
     this.maxEndpointsPerHost = opts.maxEndpointsPerHost ?? DEFAULT_MAX_ENDPOINTS_PER_HOST;
+    this.sampling = opts.sampling;
   }
 
   /** Makes templates already in the catalog win over new inference. */
@@ -267,12 +332,12 @@ export class Analyzer {
     for (const [host, specs] of specsByHost) for (const s of specs) for (const op of s.operations) this.declared.add(host, op);
   }
 
-  private template(host: string, method: string, path: string, status: number, body: ParsedBody | undefined): TemplateResult {
+  private template(host: string, method: string, path: string, ev: TemplateEvidence): TemplateResult {
     if (this.declared.hasHost(host)) {
       const m = this.declared.match(host, method, path);
       if (m) return { template: m.template, params: declaredParams(m.template, path) };
     }
-    return this.templater.template(host, path, { method, status, body: body?.kind === 'json' ? body.value : undefined });
+    return this.templater.template(host, path, ev);
   }
 
   /** Templates merged by re-templating, for the catalog (drained with the batch). */
@@ -283,12 +348,13 @@ export class Analyzer {
     for (const m of this.templater.takeMerges()) {
       this.merges.push(m);
       const from = new Set(m.from);
+      this.sampling?.forget([...this.endpoints.values()].filter((ep) => ep.host === m.host && from.has(ep.path)).map((ep) => `${ep.host}\u0000${ep.method}\u0000${ep.path}`));
       for (const [key, ep] of this.endpoints) {
         if (ep.host !== m.host || !from.has(ep.path)) continue;
         this.endpoints.delete(key);
         const k = `${ep.host}\u0000${ep.method}\u0000${m.into}`;
         let target = this.endpoints.get(k);
-        if (!target) this.endpoints.set(k, (target = new EndpointAggregate(ep.host, ep.method, m.into)));
+        if (!target) this.endpoints.set(k, (target = new EndpointAggregate(ep.host, ep.method, m.into, this.maxConsumers)));
         target.absorb(ep);
       }
     }
@@ -298,8 +364,8 @@ export class Analyzer {
     this.exchanges++;
     const req = ex.request;
     const res = ex.response;
-    const resBody = res ? parseBody(res.body, res.headers) : undefined;
-    const { template, params: pathParams } = this.template(req.host, req.method, req.path, res?.status ?? 0, resBody);
+    const ev = this.evidence.reset(req.method, res);
+    const { template, params: pathParams } = this.template(req.host, req.method, req.path, ev);
     if (this.templater.hasMerges) this.applyMerges();
     const known = this.templatesOf(req.host);
     const overflow = !known.has(template) && known.size >= this.maxEndpointsPerHost;
@@ -307,7 +373,7 @@ export class Analyzer {
     const key = `${req.host}\u0000${req.method}\u0000${path}`;
     let ep = this.endpoints.get(key);
     if (!ep) {
-      this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path)));
+      this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path, this.maxConsumers)));
       if (!overflow) known.add(template);
     }
 
@@ -318,17 +384,31 @@ export class Analyzer {
     if (ex.scheme === 'https') ep.https++;
     else ep.http++;
     bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
-    if (ex.server && ep.servers.size < 16) ep.servers.add(`${ex.server.ip}:${ex.server.port}`);
-    if (ex.response) {
-      bump(ep.status, ex.response.status);
-      if (ex.response.headers.some(([n]) => n === 'deprecation' || n === 'sunset')) ep.deprecationSignals++;
+    if (ex.server && ep.servers.size < 16 && ex.server !== ep.lastServer) {
+      ep.lastServer = ex.server;
+      ep.servers.add(`${ex.server.ip}:${ex.server.port}`);
+    }
+    if (res) {
+      bump(ep.status, res.status);
+      for (const [n] of res.headers) {
+        if (n === 'deprecation' || n === 'sunset') {
+          ep.deprecationSignals++;
+          break;
+        }
+      }
     }
 
     const creds = credentials(ex);
-    const auth = [...new Set(creds.map((c) => c.scheme))].sort();
     if (creds.length === 0) bump(ep.auth, 'none');
     // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes).
     for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
+
+    const observed = overflow ? undefined : this.detector?.observe(ex);
+    if (observed) {
+      this.addFindings(ep, observed.findings, t);
+      for (const c of observed.consumers) ep.consumers.add(c.kind, c.id, t);
+      if (observed.credential !== undefined) ep.consumers.add('credential', observed.credential, t, this.credentialId);
+    }
 
     if (overflow) {
       // Counted, not analysed: the excess of a flood tells nothing more per request.
@@ -336,6 +416,9 @@ export class Analyzer {
       countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
       return;
     }
+    if (this.sampling && !this.sampling.full(key, ex)) return;
+    ep.analysed++;
+    const auth = [...new Set(creds.map((c) => c.scheme))].sort();
 
     for (const p of pathParams) this.param(ep, 'path', p.name, pathParamSchema(p.kind, safeDecode(p.value)), p.value);
     for (const [name, value] of req.query) this.param(ep, 'query', name, stringSchema(value), value);
@@ -346,27 +429,32 @@ export class Analyzer {
     }
 
     const reqBody = parseBody(req.body, req.headers);
+    const resParsed = ev.parsedResponse();
     this.body(ep, 'request', 0, reqBody);
-    if (res) this.body(ep, 'response', res.status, resBody);
+    if (res) this.body(ep, 'response', res.status, resParsed);
 
     if (this.detector) {
       // JSON bodies are parsed once, here, and handed to detection as they are.
       const json = {
         request: reqBody?.kind === 'json' ? { value: reqBody.value } : undefined,
-        response: resBody?.kind === 'json' ? { value: resBody.value } : undefined,
+        response: resParsed?.kind === 'json' ? { value: resParsed.value } : undefined,
       };
-      const d = this.detector(ex, { template, pathParams, auth, json });
+      const d = this.detector.analyse(ex, { template, pathParams, auth, json });
       for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t);
-      for (const f of d.findings) {
-        const key = findingKey(f.evidence);
-        const c = ep.findings.get(`${f.rule}\u0000${key}`);
-        if (c) {
-          const severity = (SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[c.value.severity] ?? 4) ? f.severity : c.value.severity;
-          c.value = { ...f, key, severity, evidence: mergeEvidence(c.value.evidence, f.evidence) };
-        }
-        countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t);
+      this.addFindings(ep, d.findings, t);
+    }
+  }
+
+  /** Findings with the same rule and evidence key are one, counted; the worst severity and the union of listed types are kept. */
+  private addFindings(ep: EndpointAggregate, findings: Detection['findings'], t: number): void {
+    for (const f of findings) {
+      const key = findingKey(f.evidence);
+      const c = ep.findings.get(`${f.rule}\u0000${key}`);
+      if (c) {
+        const severity = (SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[c.value.severity] ?? 4) ? f.severity : c.value.severity;
+        c.value = { ...f, key, severity, evidence: mergeEvidence(c.value.evidence, f.evidence) };
       }
-      for (const c of d.consumers) countOnce(ep.consumers, `${c.kind}\u0000${c.id}`, c, t, this.maxConsumers);
+      countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t);
     }
   }
 
@@ -389,6 +477,7 @@ export class Analyzer {
         method: ep.method,
         path: ep.path,
         hits: ep.hits,
+        analysed: ep.analysed,
         firstSeen: ep.firstSeen,
         lastSeen: ep.lastSeen,
         scheme: { http: ep.http, https: ep.https },
@@ -402,7 +491,7 @@ export class Analyzer {
         hourly: Object.fromEntries([...ep.hourly].map(([k, v]) => [String(k), v])),
         sensitive: [...ep.sensitive.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
         findings: [...ep.findings.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
-        consumers: [...ep.consumers.values()].map((c) => ({ ...c.value, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen })),
+        consumers: ep.consumers.list(),
         servers: [...ep.servers],
         deprecationSignals: ep.deprecationSignals,
       });

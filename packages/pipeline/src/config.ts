@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '@overhear/model';
 import type { CustomTypeConfig, RuleContext } from '@overhear/detect';
+import type { SamplingOptions } from './sampler.js';
 
 /**
  * What a team tells overhear about its own world. Read from `--config FILE`,
@@ -24,9 +25,15 @@ export interface OverhearConfig {
   customTypes?: CustomTypeConfig[];
   /** Distinct endpoints per host before the excess is counted under /{overflowPath} (default 5000). */
   maxEndpointsPerHost?: number;
+  /**
+   * Which exchanges are analysed in full beyond being counted (default
+   * `{ "warmup": 128, "every": 256, "perSignature": 4 }` per endpoint, see
+   * AnalysisSampler); `false` analyses every exchange (slower, exact counts).
+   */
+  sampling?: SamplingOptions | false;
 }
 
-const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array'> = {
+const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array' | 'sampling'> = {
   firstPartyDomains: 'strings',
   trustedNetworks: 'strings',
   maxSessionCookieSeconds: 'number',
@@ -35,6 +42,22 @@ const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array'> = {
   unusedWindowDays: 'number',
   customTypes: 'array',
   maxEndpointsPerHost: 'number',
+  sampling: 'sampling',
+};
+
+const SAMPLING_KEYS = new Set(['warmup', 'every', 'perSignature']);
+
+function validSampling(v: unknown): boolean {
+  if (v === false) return true;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.entries(v).every(([k, n]) => SAMPLING_KEYS.has(k) && typeof n === 'number' && Number.isInteger(n) && n >= (k === 'perSignature' ? 0 : 1));
+}
+
+const EXPECTED = {
+  number: 'a non-negative number',
+  strings: 'a list of strings',
+  array: 'a list',
+  sampling: 'false or an object of positive integers warmup, every and perSignature',
 };
 
 export function loadConfig(path?: string): OverhearConfig {
@@ -53,8 +76,9 @@ export function loadConfig(path?: string): OverhearConfig {
     if (k.startsWith('$')) continue; // "$comment", "$schema"
     const kind = FIELDS[k as keyof OverhearConfig];
     if (!kind) throw new InputError(file, `unknown setting "${k}" (known: ${Object.keys(FIELDS).join(', ')})`);
-    const ok = kind === 'number' ? typeof v === 'number' && v >= 0 : kind === 'strings' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : Array.isArray(v);
-    if (!ok) throw new InputError(file, `"${k}" must be ${kind === 'number' ? 'a non-negative number' : kind === 'strings' ? 'a list of strings' : 'a list'}`);
+    const ok =
+      kind === 'number' ? typeof v === 'number' && v >= 0 : kind === 'strings' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : kind === 'sampling' ? validSampling(v) : Array.isArray(v);
+    if (!ok) throw new InputError(file, `"${k}" must be ${EXPECTED[kind]}`);
   }
   return cfg as OverhearConfig;
 }

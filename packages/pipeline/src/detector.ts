@@ -1,6 +1,6 @@
 import { headerValue, type Exchange } from '@overhear/model';
-import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type ScanOptions } from '@overhear/detect';
-import type { Detection, Detector, ExchangeContext } from './analyzer.js';
+import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
+import type { Detection, Detector } from './analyzer.js';
 
 export interface DetectorOptions {
   /** The per-catalog secret for keyed hashes (Catalog.secretKey()). */
@@ -9,58 +9,112 @@ export interface DetectorOptions {
   scan?: Omit<ScanOptions, 'redactor'>;
 }
 
+/** Most entries kept by each memo below; one is emptied when full (a flood of distinct values only costs recomputation). */
+const MEMO_MAX = 10_000;
+
+function memo<V>(m: Map<string, V>, key: string, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size >= MEMO_MAX) m.clear();
+    m.set(key, (v = make()));
+  }
+  return v;
+}
+
+/** Statuses a failed login answers with: only these can be part of a credential-stuffing flood. */
+const FAILED_LOGIN = new Set([400, 401, 403, 429]);
+
 /**
- * Sensitive data, per-exchange findings and consumers for one exchange,
- * already redacted: what reaches the analyzer (and so the catalog) is type,
- * place, masked preview and keyed hash, never a value.
+ * Sensitive data, per-exchange findings and consumers, already redacted:
+ * what reaches the analyzer (and so the catalog) is type, place, masked
+ * preview and keyed hash, never a value. Consumer ids are memoised by the
+ * value they come from (in memory only): the same client, user agent and
+ * token recur on every request of a session, and keyed hashes cost.
  */
 export function createDetector(opts: DetectorOptions): Detector {
   const redactor = createRedactor(opts.key);
   const scan = createScanner({ ...opts.scan, redactor });
   const rules = opts.rules ?? {};
   const stuffing = new CredentialStuffingDetector();
-  return (ex: Exchange, ctx?: ExchangeContext): Detection => {
-    const matches = scan(ex, ctx?.json);
-    const findings = [...evaluateRules(ex, matches, rules), ...stuffing.observe(ex, matches)].map((h) => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence }));
-    const consumers: Detection['consumers'] = [];
-    if (ex.client) consumers.push({ kind: 'client-ip', id: `${redactor.preview('ip-address', ex.client.ip)} #${redactor.hash(ex.client.ip).slice(0, 12)}` });
-    const ua = headerValue(ex.request.headers, 'user-agent');
-    if (ua) consumers.push({ kind: 'user-agent', id: userAgentFamily(ua) });
-    const cred = credentialId(ex);
-    if (cred) consumers.push({ kind: 'credential', id: `${cred.scheme}:${redactor.hash(cred.value).slice(0, 16)}${cred.label ? ` ${cred.label}` : ''}` });
-    return {
-      sensitive: matches.map((m) => ({ type: m.type, location: m.location, name: m.name, preview: m.preview, hash: m.hash })),
-      findings,
-      consumers,
-    };
+  const clientIds = new Map<string, string>();
+  const agentFamilies = new Map<string, string>();
+  const credentialIds = new Map<string, string>();
+  /** The exchange `observe` scanned last (a failed login), so that `analyse` does not scan it again. */
+  let scanned: { ex: Exchange; matches: ReturnType<typeof scan> } | undefined;
+  const toFinding = (h: RuleHit): Detection['findings'][number] => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence });
+
+  return {
+    observe(ex) {
+      const consumers: Detection['consumers'] = [];
+      if (ex.client) {
+        const ip = ex.client.ip;
+        consumers.push({ kind: 'client-ip', id: memo(clientIds, ip, () => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`) });
+      }
+      const ua = headerValue(ex.request.headers, 'user-agent');
+      if (ua) consumers.push({ kind: 'user-agent', id: memo(agentFamilies, ua, () => userAgentFamily(ua)) });
+      let findings: Detection['findings'] = [];
+      scanned = undefined;
+      if (FAILED_LOGIN.has(ex.response?.status ?? 0) && ex.request.body?.bytes.length) {
+        // A failed login with a body: every one counts toward a flood, so this one is scanned even when not analysed in full.
+        const matches = scan(ex, undefined);
+        scanned = { ex, matches };
+        findings = stuffing.observe(ex, matches).map(toFinding);
+      }
+      const credential = credentialSource(ex);
+      return credential === undefined ? { consumers, findings } : { consumers, findings, credential };
+    },
+    credentialId(source) {
+      return memo(credentialIds, source, () => {
+        const c = credentialId(source);
+        return `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
+      });
+    },
+    analyse(ex, ctx) {
+      const matches = scanned?.ex === ex ? scanned.matches : scan(ex, ctx.json);
+      scanned = undefined;
+      return {
+        sensitive: matches.map((m) => ({ type: m.type, location: m.location, name: m.name, preview: m.preview, hash: m.hash })),
+        findings: evaluateRules(ex, matches, rules).map(toFinding),
+      };
+    },
   };
 }
 
-/** The credential a request presents, for "who calls this, with which key". The value is only ever hashed. */
-function credentialId(ex: Exchange): { scheme: string; value: string; label?: string } | undefined {
+/** Where a request's credential is (the raw header, key or cookie value), or undefined. Only ever hashed. */
+function credentialSource(ex: Exchange): string | undefined {
   const auth = headerValue(ex.request.headers, 'authorization');
-  if (auth) {
-    const [scheme = '', token = ''] = auth.trim().split(/\s+/, 2);
-    const jwt = scheme.toLowerCase() === 'bearer' ? decodeJwt(token) : undefined;
-    if (jwt) {
-      // A JWT names its caller: iss/sub identify it across token renewals (both are hashed).
-      const iss = typeof jwt.payload.iss === 'string' ? jwt.payload.iss : '';
-      const sub = typeof jwt.payload.sub === 'string' || typeof jwt.payload.sub === 'number' ? String(jwt.payload.sub) : '';
-      if (iss || sub) return { scheme: 'jwt', value: `${iss}\u0000${sub}` };
-    }
-    return { scheme: scheme.toLowerCase() || 'authorization', value: auth };
-  }
-  for (const name of ['x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token']) {
+  if (auth) return `a\u0000${auth}`;
+  for (const name of API_KEY_HEADERS) {
     const v = headerValue(ex.request.headers, name);
-    if (v) return { scheme: 'api-key', value: v };
+    if (v) return `k\u0000${v}`;
   }
-  for (const [k, v] of ex.request.query) if (/^(api[_-]?key|apikey|key|access_token)$/i.test(k) && v) return { scheme: 'api-key', value: v };
+  for (const [k, v] of ex.request.query) if (API_KEY_QUERY.test(k) && v) return `k\u0000${v}`;
   const cookie = headerValue(ex.request.headers, 'cookie');
   if (cookie) {
-    const m = /(?:^|;\s*)((?:[\w.-]*sess[\w.-]*|sid|connect\.sid|jsessionid|phpsessid))=([^;]+)/i.exec(cookie);
-    if (m) return { scheme: 'session', value: m[2]! };
+    const m = SESSION_COOKIE.exec(cookie);
+    if (m) return `s\u0000${m[2]!}`;
   }
   return undefined;
+}
+
+const API_KEY_HEADERS = ['x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token'];
+const API_KEY_QUERY = /^(api[_-]?key|apikey|key|access_token)$/i;
+const SESSION_COOKIE = /(?:^|;\s*)((?:[\w.-]*sess[\w.-]*|sid|connect\.sid|jsessionid|phpsessid))=([^;]+)/i;
+
+/** The credential a request presents, for "who calls this, with which key". The value is only ever hashed. */
+function credentialId(source: string): { scheme: string; value: string; label?: string } {
+  const value = source.slice(2);
+  if (source[0] === 'k') return { scheme: 'api-key', value };
+  if (source[0] === 's') return { scheme: 'session', value };
+  const [scheme = '', token = ''] = value.trim().split(/\s+/, 2);
+  const jwt = scheme.toLowerCase() === 'bearer' ? decodeJwt(token) : undefined;
+  if (jwt) {
+    // A JWT names its caller: iss/sub identify it across token renewals (both are hashed).
+    const iss = typeof jwt.payload.iss === 'string' ? jwt.payload.iss : '';
+    const sub = typeof jwt.payload.sub === 'string' || typeof jwt.payload.sub === 'number' ? String(jwt.payload.sub) : '';
+    if (iss || sub) return { scheme: 'jwt', value: `${iss}\u0000${sub}` };
+  }
+  return { scheme: scheme.toLowerCase() || 'authorization', value };
 }
 
 const UA_FAMILIES: Array<[RegExp, string]> = [

@@ -9,3 +9,4 @@ export { endpointFindings } from './endpoint-rules.js';
 export { runLive, isRetryableCatalogError, EmitClosedError, type LiveOptions, type LiveStats, type LiveSummary } from './live.js';
 export { readNdjson, exchangeToNdjson, sensorToNdjson, looksLikeNdjson, NDJSON_VERSION, type NdjsonSensorRecord, type ReadNdjsonOptions } from './ndjson.js';
 export { importDeclaredSpec, type ImportedSpec } from './spec-import.js';
+export { AnalysisSampler, signature as exchangeSignature, type SamplingOptions } from './sampler.js';

@@ -7,6 +7,7 @@ import { ruleContext, type OverhearConfig } from './config.js';
 import { loadDeclared, reevaluate } from './reevaluate.js';
 import { Analyzer, type Detector } from './analyzer.js';
 import { createDetector } from './detector.js';
+import { AnalysisSampler } from './sampler.js';
 import { hashFile, openInput } from './input.js';
 import { sniffFormat, type InputFormat } from './sniff.js';
 import { readNdjson } from './ndjson.js';
@@ -16,6 +17,8 @@ export interface IngestSummary {
   format: InputFormat;
   bytes: number;
   exchanges: number;
+  /** Exchanges analysed in full; the others were counted only (see AnalysisSampler). */
+  analysed: number;
   endpoints: number;
   skipped: Record<string, number>;
   counters: Record<string, number>;
@@ -51,12 +54,15 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   if (!format) {
     throw new InputError(input.name, input.head.length === 0 ? 'empty file' : 'not a HAR, pcap or pcapng file (format is told by content, not by name)', 0);
   }
+  const cfg = opts.config ?? {};
+  const sampling = cfg.sampling === false ? undefined : new AnalysisSampler(cfg.sampling ?? {});
   const summary = (stats: SourceStats, endpoints: number, already: boolean): IngestSummary => {
     const s: IngestSummary = {
       file: input.name,
       format,
       bytes: input.bytesRead(),
       exchanges: stats.exchanges,
+      analysed: stats.exchanges - (sampling?.counted ?? 0),
       endpoints,
       skipped: stats.skipped,
       counters: stats.counters,
@@ -75,10 +81,9 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     }
   }
 
-  const cfg = opts.config ?? {};
   const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
   const source = openSource(format, input.chunks, input.name);
-  const analyzer = new Analyzer({ detector, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
+  const analyzer = new Analyzer({ detector, ...(sampling ? { sampling } : {}), ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
   analyzer.knowTemplates(catalog.knownTemplates());
   analyzer.knowDeclared(loadDeclared(catalog));
   for await (const ex of source) analyzer.add(ex);

@@ -5,7 +5,7 @@ import { ruleContext, type OverhearConfig } from './config.js';
 import { createDetector } from './detector.js';
 import { loadDeclared, reevaluate } from './reevaluate.js';
 import { exchangeToNdjson, sensorToNdjson } from './ndjson.js';
-import { LightCounter } from './light-count.js';
+import { AnalysisSampler } from './sampler.js';
 
 /**
  * The live pipeline: a never-ending exchange source (a capture, an NDJSON
@@ -102,26 +102,16 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
   const startedAt = Date.now();
 
   let analyzer: Analyzer | undefined;
-  const light = new LightCounter();
-  /** Host + template of every exchange analysed in full this run: the templates a light count may use. */
-  const known = new Set<string>();
-  const deepThisInterval = new Map<string, number>();
-  let declaredHosts = new Set<string>();
+  // Sampling off still needs a sampler for shedding under overload: one that analyses everything otherwise.
+  const sampler = new AnalysisSampler(cfg.sampling === false ? { warmup: Number.MAX_SAFE_INTEGER, perSignature: 0 } : (cfg.sampling ?? {}));
   if (catalog) {
     catalog.db.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 250))}`);
-    const inner = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
-    const detector: Detector = (ex, ctx) => {
-      if (known.size < 200_000) known.add(`${ex.request.host}\u0000${ctx.template}`);
-      return inner(ex, ctx);
-    };
-    analyzer = new Analyzer({ detector, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
+    const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
+    analyzer = new Analyzer({ detector, sampling: sampler, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
     analyzer.knowTemplates(catalog.knownTemplates());
-    const declared = loadDeclared(catalog);
-    analyzer.knowDeclared(declared);
-    declaredHosts = new Set(declared.keys());
+    analyzer.knowDeclared(loadDeclared(catalog));
   }
   const budget = opts.sampleBudget ?? 50;
-  let shedding = false;
   let sinceCheck = 0;
 
   let exchanges = 0;
@@ -171,11 +161,9 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
     if (!pending) {
       // Nothing new: skip the empty transaction.
       const tlsNew = Object.keys(lastTls).length > 0;
-      if (analyzer.pendingEndpoints === 0 && light.size === 0 && !tlsNew) return true;
+      if (analyzer.pendingEndpoints === 0 && !tlsNew) return true;
       pending = analyzer.drain();
-      light.mergeInto(pending);
-      deepThisInterval.clear();
-      for (const m of pending.merges ?? []) for (const f of m.from) if (known.delete(`${m.host}\u0000${f}`)) known.add(`${m.host}\u0000${m.into}`);
+      sampler.newInterval();
       for (const [h, n] of Object.entries(lastTls)) pending.tlsHosts[h] = (pending.tlsHosts[h] ?? 0) + n;
       lastTls = {};
     }
@@ -238,8 +226,8 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
       dropsReassembly: (c.evictions ?? 0) + (c.flowsEvicted ?? 0) + (sk['http-pending-overflow'] ?? 0),
       dropsCatalog,
       gaps: c.gaps ?? 0,
-      analysisSampled: light.counted,
-      shedding,
+      analysisSampled: sampler.counted,
+      shedding: sampler.shedding,
     };
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) s[k] = v;
     if (catalog) {
@@ -264,7 +252,7 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
     const drops = ['Kernel', 'Pipeline', 'Reassembly', 'Catalog'].map((k) => `${k.toLowerCase()} ${n(`drops${k}`)}`).join(' ');
     const tail = catalog ? ` | written ${n('endpointsWritten')} endpoint updates${pending ? ' (1 batch waiting for the catalog)' : ''}` : '';
     const restarts = Number(s.restarts ?? 0) ? ` | tcpdump restarts ${n('restarts')}` : '';
-    const sampled = light.counted ? ` | counted without full analysis (overload) ${n('analysisSampled')}${shedding ? ', shedding now' : ''}` : '';
+    const sampled = sampler.counted ? ` | counted without full analysis ${n('analysisSampled')}${sampler.shedding ? ' (overloaded: shedding now)' : ''}` : '';
     return `[${opts.name}] ${n('packets')} packets ${mb(Number(s.bytes))}, ${n('exchanges')} exchanges (${rate}/s), ${n('flowsOpen')} flows open, ${mb(Number(s.bufferedBytes) + Number(s.queuedBytes ?? 0))} buffered | drops: ${drops}${restarts}${sampled}${tail}`;
   };
 
@@ -347,30 +335,20 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
         }
         continue;
       }
-      if (pending && analyzer!.pendingEndpoints + light.size >= maxPending) {
+      if (pending && analyzer!.pendingEndpoints >= maxPending) {
         dropsCatalog++;
         continue;
       }
       if (opts.pressure && ++sinceCheck >= 64) {
         sinceCheck = 0;
         const p = opts.pressure();
-        if (!shedding && p > 0.1) {
-          shedding = true;
+        if (!sampler.shedding && p > 0.1) {
+          sampler.shed(budget);
           warn(`overloaded (${Math.round(p * 100)} % of the capture queue waiting): counting every exchange, analysing ${budget} per endpoint per interval in full`);
-        } else if (shedding && p < 0.02) {
-          shedding = false;
-          warn('caught up: analysing every exchange in full again');
+        } else if (sampler.shedding && p < 0.02) {
+          sampler.shed(undefined);
+          warn('caught up: back to the usual analysis');
         }
-      }
-      if (shedding && !declaredHosts.has(ex.request.host)) {
-        const t = analyzer!.templater.template(ex.request.host, ex.request.path).template;
-        const k = `${ex.request.host}\u0000${ex.request.method}\u0000${t}`;
-        const deep = deepThisInterval.get(k) ?? 0;
-        if (deep >= budget && known.has(`${ex.request.host}\u0000${t}`)) {
-          light.add(ex, t);
-          continue;
-        }
-        deepThisInterval.set(k, deep + 1);
       }
       analyzer!.add(ex);
     }
@@ -392,9 +370,9 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
     const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     for (;;) {
       retryAt = Math.min(retryAt, Date.now());
-      if (flushCatalog() && !pending && analyzer.pendingEndpoints === 0 && light.size === 0 && Object.keys(lastTls).length === 0) break;
+      if (flushCatalog() && !pending && analyzer.pendingEndpoints === 0 && Object.keys(lastTls).length === 0) break;
       if (Date.now() >= deadline) {
-        unwritten = (pending?.endpoints.length ?? 0) + analyzer.pendingEndpoints + light.size;
+        unwritten = (pending?.endpoints.length ?? 0) + analyzer.pendingEndpoints;
         warn(`gave up writing the catalog after ${Math.round((opts.finalRetryMs ?? 30_000) / 1000)} s (${lastError}); ${unwritten} endpoint updates were not written`);
         break;
       }

@@ -15,6 +15,8 @@ export interface ShapeInput {
   method: string;
   path: string;
   hits: number;
+  /** Hits analysed in full: what parameter and body counts are out of. */
+  analysed: number;
   state: string;
   credentials: string[];
   parameters: Array<{ location: ParamLocation; name: string; schema: JsonSchema; count: number }>;
@@ -109,6 +111,7 @@ function mergeShapes(a: ShapeInput, b: ShapeInput): ShapeInput {
   return {
     ...a,
     hits: a.hits + b.hits,
+    analysed: a.analysed + b.analysed,
     credentials: [...new Set([...a.credentials, ...b.credentials])],
     parameters: [...params.values()],
     bodies: [...bodies.values()],
@@ -131,7 +134,7 @@ function operationFor(s: ShapeInput, method: string, ids: Set<string>, schemes: 
   for (const p of s.parameters) {
     if (p.location === 'path') continue;
     const param: OpenAPIV3_1.ParameterObject = { name: p.name, in: p.location, schema: tidySchema(p.schema) as never };
-    if (p.count >= s.hits) param.required = true;
+    if (p.count >= s.analysed) param.required = true;
     params.push(param);
   }
   if (params.length) op.parameters = params;

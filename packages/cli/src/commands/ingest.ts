@@ -49,7 +49,8 @@ export async function ingestCommand(paths: string[], opts: IngestCommandOptions)
 
 function describe(s: IngestSummary): string {
   if (s.alreadyIngested) return `${s.file}: already ingested (same content), nothing added`;
-  const parts = [`${s.file}: ${s.format}, ${formatBytes(s.bytes)}, ${s.exchanges} exchanges → ${s.endpoints} endpoints`];
+  const sampled = s.analysed < s.exchanges ? ` (${s.analysed} analysed in full, the rest counted)` : '';
+  const parts = [`${s.file}: ${s.format}, ${formatBytes(s.bytes)}, ${s.exchanges} exchanges${sampled} → ${s.endpoints} endpoints`];
   const skipped = Object.entries(s.skipped);
   if (skipped.length) parts.push(`  skipped: ${skipped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const tls = Object.keys(s.tlsHosts).length;

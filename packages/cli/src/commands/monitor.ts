@@ -175,7 +175,7 @@ function describe(name: string, s: LiveStats, exchanges: number, written: string
     `${name}: ${n('packets')} packets, ${exchanges.toLocaleString('en-US')} exchanges → ${written}; ` +
     `drops: kernel ${n('dropsKernel')}, pipeline ${n('dropsPipeline')}, reassembly ${n('dropsReassembly')}, catalog ${n('dropsCatalog')}; ` +
     `tcpdump restarts ${n('restarts')}` +
-    (Number(s.analysisSampled ?? 0) ? `; ${n('analysisSampled')} exchanges counted without full analysis (overload)` : '')
+    (Number(s.analysisSampled ?? 0) ? `; ${n('analysisSampled')} exchanges counted without full analysis (sampling${s.shedding ? ', overloaded' : ''})` : '')
   );
 }
 
