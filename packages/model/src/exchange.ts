@@ -14,6 +14,11 @@ export interface Body {
   length: number;
   /** True when the body was cut at a cap, interrupted by a capture gap, or not fully decodable. */
   truncated: boolean;
+  /**
+   * Length as sent, before content decoding, when the body was content-coded.
+   * Reading it does not decode (a source may decode lazily, on first read of the others).
+   */
+  readonly encodedLength?: number;
 }
 
 export interface Endpoint4 {

@@ -62,40 +62,97 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   }
   if (tx.upgrade) flags.push('upgrade');
   if (tx.connect) flags.push('connect');
-  if (flags.length) ex.flags = flags;
+  const coded = [rb, ex.response?.body].filter((b): b is CodedBody => b instanceof CodedBody);
+  if (coded.length) {
+    // Whether decoding was capped or failed is known once decoded: reading the flags decodes.
+    Object.defineProperty(ex, 'flags', {
+      enumerable: true,
+      get: () => {
+        for (const b of coded) b.decode();
+        return flags.length ? flags : undefined;
+      },
+    });
+  } else if (flags.length) ex.flags = flags;
   return ex;
 }
 
 function finishBody(m: HttpMessage, lim: BodyLimits, flags: ExchangeFlag[]): Body | undefined {
   const c = m.body;
   if (!c) return undefined;
-  let bytes = c.take();
-  let length = c.length;
-  let truncated = c.truncated;
+  const bytes = c.take();
   if (c.gap && !flags.includes('body-gap')) flags.push('body-gap');
-  if (length === 0) return undefined;
+  if (c.length === 0) return undefined;
   const codings = m.codings;
   if (codings) {
-    if (codings.every(knownCoding)) {
-      const d = decodeContent(codings, bytes, lim);
-      if (d.failed) {
-        if (!flags.includes('decode-failed')) flags.push('decode-failed');
-      } else {
-        if ((d.capped || (c.truncated && !c.gap)) && !flags.includes('decode-capped')) flags.push('decode-capped');
-        bytes = d.out;
-        length = d.length;
-        truncated = truncated || d.capped;
-      }
-    } else if (!flags.includes('decode-failed')) {
-      flags.push('decode-failed');
-    }
+    if (codings.every(knownCoding)) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim, flags);
+    if (!flags.includes('decode-failed')) flags.push('decode-failed');
   }
+  return plainBody(bytes, c.length, c.truncated, lim);
+}
+
+function plainBody(bytes: Buffer, length: number, truncated: boolean, lim: BodyLimits): Body {
   if (bytes.length > lim.maxBodyBytes) {
     bytes = bytes.subarray(0, lim.maxBodyBytes);
     truncated = true;
   }
   if (bytes.length < length) truncated = true;
   return { bytes, length, truncated };
+}
+
+/**
+ * A content-coded body (gzip, deflate, br), decoded when first read, within
+ * the caps. Most exchanges are only counted and never read their bodies
+ * (sampling), so most are never inflated. Reading the exchange's flags
+ * decodes it (they say whether decoding was capped or failed).
+ */
+class CodedBody implements Body {
+  private done: Body | undefined;
+
+  constructor(
+    private raw: Buffer | undefined,
+    private readonly codings: readonly string[],
+    private readonly wireLength: number,
+    private readonly wireTruncated: boolean,
+    private readonly gap: boolean,
+    private readonly lim: BodyLimits,
+    private readonly flags: ExchangeFlag[],
+  ) {
+    this.encodedLength = wireLength;
+  }
+
+  readonly encodedLength: number;
+
+  get bytes(): Uint8Array {
+    return this.decode().bytes;
+  }
+
+  get length(): number {
+    return this.decode().length;
+  }
+
+  get truncated(): boolean {
+    return this.decode().truncated;
+  }
+
+  toJSON(): Body {
+    return this.decode();
+  }
+
+  decode(): Body {
+    if (this.done) return this.done;
+    const raw = this.raw!;
+    this.raw = undefined;
+    const d = decodeContent(this.codings, raw, this.lim);
+    const flags = this.flags;
+    if (d.failed) {
+      if (!flags.includes('decode-failed')) flags.push('decode-failed');
+      this.done = plainBody(raw, this.wireLength, this.wireTruncated, this.lim);
+    } else {
+      if ((d.capped || (this.wireTruncated && !this.gap)) && !flags.includes('decode-capped')) flags.push('decode-capped');
+      this.done = plainBody(d.out, d.length, this.wireTruncated || d.capped, this.lim);
+    }
+    return this.done;
+  }
 }
 
 /** Host header lower-cased without the default port; the server address when absent. */

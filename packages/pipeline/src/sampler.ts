@@ -121,7 +121,9 @@ export function signature(ex: Exchange): number {
       if (name === 'content-type') h = mix(h, mediaCode(value));
     }
     h = mix(h, names);
-    const len = res.body?.length ?? 0;
+    const b = res.body;
+    // The size as sent: reading `length` would decode a compressed body that may never be analysed.
+    const len = b ? (b.encodedLength ?? b.length) : 0;
     h = mix(h, len === 0 ? 0 : 32 - Math.clz32(len));
   } else h = mix(h, -1);
   return h >>> 0;
