@@ -3,6 +3,7 @@ import type { Exchange, ExchangeSource, SourceStats } from '@overhear/model';
 import { emptyStats } from '@overhear/model';
 import { readCapture, type CaptureCaps } from '@overhear/pcap';
 import type { FromWorker, ToWorker, WorkerConfig } from './pipe-worker.js';
+import { POOL_BUFFER } from './pool.js';
 import { emptyKernelCounters, type KernelCounters, type TcpdumpOptions } from './tcpdump.js';
 
 export interface LiveCaptureOptions extends TcpdumpOptions {
@@ -35,6 +36,8 @@ export interface SensorCounters {
   /** Bytes read from tcpdump, waiting to be parsed. */
   queuedBytes: number;
   queuedBytesPeak: number;
+  /** Memory of the capture thread's batch buffers (bounded by the queue limit): allocated once, reused. */
+  poolBytes: number;
   /** Times tcpdump died and was started again. */
   restarts: number;
   running: boolean;
@@ -72,6 +75,7 @@ export class LiveCapture implements ExchangeSource {
     shedBytes: 0,
     queuedBytes: 0,
     queuedBytesPeak: 0,
+    poolBytes: 0,
     restarts: 0,
     running: false,
     tcpdumpPid: undefined,
@@ -91,6 +95,8 @@ export class LiveCapture implements ExchangeSource {
   private finished: SourceStats = emptyStats();
   private current: SourceStats | undefined;
   private acked = 0;
+  /** Pool buffers parsed since the last acknowledgement, going back to the capture thread with it. */
+  private returned: ArrayBuffer[] = [];
   private iterated = false;
   private reading: RunStream | undefined;
 
@@ -199,6 +205,7 @@ export class LiveCapture implements ExchangeSource {
       case 'shed':
         this.sensor.shedPackets = m.packets;
         this.sensor.shedBytes = m.bytes;
+        this.sensor.poolBytes = m.pooledBytes;
         break;
       case 'done':
         this.done = true;
@@ -339,6 +346,8 @@ export class LiveCapture implements ExchangeSource {
         this.acked += c.length;
         if (this.acked >= 1 << 20) this.flushAcks(false);
         yield c;
+        // Parsed (the reader asks for the next chunk only when done with this one, and keeps no view of it): the capture thread may reuse it.
+        if (c.buffer.byteLength === POOL_BUFFER) this.returned.push(c.buffer as ArrayBuffer);
         if (Date.now() - sliceStart > SLICE_MS) {
           // let timers (flush, status) and worker messages run
           this.flushAcks(true);
@@ -357,7 +366,11 @@ export class LiveCapture implements ExchangeSource {
 
   private flushAcks(all: boolean): void {
     if (this.acked > 0 && (all || this.acked >= 1 << 20)) {
-      if (!this.done) this.post({ type: 'ack', bytes: this.acked });
+      if (!this.done) {
+        const buffers = this.returned;
+        this.returned = [];
+        this.worker.postMessage({ type: 'ack', bytes: this.acked, buffers } satisfies ToWorker, buffers);
+      }
       this.acked = 0;
     }
   }

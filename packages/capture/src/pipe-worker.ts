@@ -8,12 +8,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TcpdumpRunner, type RunnerOptions } from './runner.js';
+import { POOL_BUFFER } from './pool.js';
 
 export interface WorkerConfig extends RunnerOptions {
   maxQueuedBytes: number;
 }
 
-export type ToWorker = { type: 'ack'; bytes: number } | { type: 'poll' } | { type: 'stop' };
+export type ToWorker = { type: 'ack'; bytes: number; buffers?: ArrayBuffer[] } | { type: 'poll' } | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'started'; run: number; pid: number; info: string }
@@ -22,7 +23,7 @@ export type FromWorker =
   | { type: 'exit'; run: number; requested: boolean; fatal: boolean; code: number | null; signal: string | null; message: string; kind: string; counters: import('./tcpdump.js').KernelCounters }
   | { type: 'restarting'; run: number; inMs: number; message: string }
   | { type: 'fatal'; kind: string; message: string }
-  | { type: 'shed'; packets: number; bytes: number; inFlight: number; inFlightPeak: number }
+  | { type: 'shed'; packets: number; bytes: number; inFlight: number; inFlightPeak: number; pooledBytes: number }
   | { type: 'done' };
 
 const port = parentPort!;
@@ -37,37 +38,53 @@ const post = (m: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage
 /**
  * Frames are coalesced before they are posted: with `-U` tcpdump writes each
  * packet on its own, and one message per packet would cost more than the
- * packet. A batch goes when it holds COALESCE_BYTES or is COALESCE_MS old.
+ * packet. A batch goes when its buffer is full or COALESCE_MS old.
+ *
+ * Batches are written into buffers of POOL_BUFFER bytes that the main thread
+ * hands back once parsed (with its acknowledgements), so a long capture
+ * allocates no memory per batch: memory allocated in this thread and freed in
+ * the other fragments the C heap, and the process grew by tens of MB over a
+ * 10-minute soak. The pool is bounded by `maxQueuedBytes` (what may be in flight)
+ * and used first in, first out.
  */
-const COALESCE_BYTES = 256 * 1024;
 const COALESCE_MS = 5;
-let batch: Buffer[] = [];
+const free: ArrayBuffer[] = [];
+let pooled = 0;
+const maxPooled = Math.max(2, Math.floor(cfg.maxQueuedBytes / POOL_BUFFER));
+/** Where a batch is gathered; copied out when it goes. */
+const scratch = new Uint8Array(POOL_BUFFER);
 let batchBytes = 0;
 let batchPackets = 0;
 let batchRun = 0;
 let batchTimer: NodeJS.Timeout | undefined;
 
+/** A pool buffer, or (all of them in flight, e.g. many small batches while the main thread is busy) one of the batch's size. */
+function takeBuffer(size: number): Uint8Array {
+  const b = free.shift();
+  if (b) return new Uint8Array(b);
+  if (pooled < maxPooled) {
+    pooled++;
+    return new Uint8Array(POOL_BUFFER);
+  }
+  return new Uint8Array(size);
+}
+
 function sendBatch(): void {
   if (batchTimer) clearTimeout(batchTimer);
   batchTimer = undefined;
   if (!batchBytes) return;
-  // Moved, not copied (a copy measured worse in the soak: more CPU, more drops, no flatter RSS).
-  // Never Buffer.concat here: a small result comes from Node's shared pool, and moving it would detach the pool.
-  const one = batch.length === 1 ? batch[0]! : undefined;
-  let bytes: Uint8Array;
-  if (one && one.byteOffset === 0 && one.byteLength === one.buffer.byteLength) bytes = one;
-  else {
-    bytes = new Uint8Array(batchBytes);
-    let o = 0;
-    for (const b of batch) {
-      bytes.set(b, o);
-      o += b.length;
-    }
-  }
-  post({ type: 'data', run: batchRun, bytes, packets: batchPackets }, [bytes.buffer as ArrayBuffer]);
-  batch = [];
+  const out = takeBuffer(batchBytes);
+  out.set(scratch.subarray(0, batchBytes));
+  post({ type: 'data', run: batchRun, bytes: out.subarray(0, batchBytes), packets: batchPackets }, [out.buffer as ArrayBuffer]);
   batchBytes = 0;
   batchPackets = 0;
+}
+
+/** A frame larger than a pool buffer (a jumbo snaplen): sent on its own, never pooled. */
+function sendAlone(run: number, f: { bytes: Buffer; packets: number }): void {
+  const bytes = new Uint8Array(f.bytes.length);
+  bytes.set(f.bytes);
+  post({ type: 'data', run, bytes, packets: f.packets }, [bytes.buffer]);
 }
 
 const runner = new TcpdumpRunner(cfg, (e) => {
@@ -82,18 +99,23 @@ const runner = new TcpdumpRunner(cfg, (e) => {
       }
       inFlight += f.bytes.length;
       if (inFlight > inFlightPeak) inFlightPeak = inFlight;
-      batch.push(f.bytes);
+      if (f.bytes.length > POOL_BUFFER) {
+        sendBatch();
+        sendAlone(e.run, f);
+        continue;
+      }
+      if (batchBytes + f.bytes.length > POOL_BUFFER) sendBatch();
+      scratch.set(f.bytes, batchBytes);
       batchBytes += f.bytes.length;
       batchPackets += f.packets;
     }
-    if (batchBytes >= COALESCE_BYTES) sendBatch();
-    else if (batchBytes && !batchTimer) batchTimer = setTimeout(sendBatch, COALESCE_MS);
+    if (batchBytes && !batchTimer) batchTimer = setTimeout(sendBatch, COALESCE_MS);
     return;
   }
   // Whatever is batched belongs before any other event (a run's end, counters).
   sendBatch();
   if (e.type === 'done') {
-    post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak });
+    post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak, pooledBytes: pooled * POOL_BUFFER });
     post({ type: 'done' });
     setImmediate(() => process.exit(0));
     return;
@@ -105,10 +127,11 @@ port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'ack':
       inFlight = Math.max(0, inFlight - m.bytes);
+      for (const b of m.buffers ?? []) if (b.byteLength === POOL_BUFFER && free.length < pooled) free.push(b);
       break;
     case 'poll':
       runner.poll();
-      post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak });
+      post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak, pooledBytes: pooled * POOL_BUFFER });
       break;
     case 'stop':
       runner.stop();

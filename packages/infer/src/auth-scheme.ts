@@ -26,30 +26,41 @@ export interface Credential {
 
 export function credentials(ex: Exchange): Credential[] {
   const found: Credential[] = [];
-  const add = (scheme: AuthScheme, name?: string): void => {
-    if (!found.some((c) => c.scheme === scheme && c.name === name)) found.push(name === undefined ? { scheme } : { scheme, name });
-  };
   for (const [name, value] of ex.request.headers) {
     if (name === 'authorization' || name === 'proxy-authorization') {
-      const scheme = value.trim().split(/\s+/, 1)[0]!.toLowerCase();
-      if (scheme === 'bearer') add('bearer');
-      else if (scheme === 'basic') add('basic');
-      else if (scheme === 'digest') add('digest');
-      else if (value.trim()) add(looksLikeKey(value) ? 'api-key-header' : 'other', name);
-    } else if (API_KEY_HEADERS.has(name) && value.trim()) {
-      add('api-key-header', name);
+      const scheme = authScheme(value);
+      if (scheme === 'bearer' || scheme === 'basic' || scheme === 'digest') add(found, scheme);
+      else if (value.trim()) add(found, looksLikeKey(value) ? 'api-key-header' : 'other', name);
     } else if (name === 'cookie') {
       for (const part of value.split(';')) {
         const eq = part.indexOf('=');
         const cname = (eq < 0 ? part : part.slice(0, eq)).trim();
-        if (cname && SESSION_COOKIE.test(cname) && part.slice(eq + 1).trim()) add('session-cookie', cname);
+        if (cname && SESSION_COOKIE.test(cname) && part.slice(eq + 1).trim()) add(found, 'session-cookie', cname);
       }
+    } else if (API_KEY_HEADERS.has(name) && value.trim()) {
+      add(found, 'api-key-header', name);
     }
   }
   for (const [name, value] of ex.request.query) {
-    if (value && API_KEY_QUERY.has(name.toLowerCase())) add('api-key-query', name);
+    if (value && API_KEY_QUERY.has(name.toLowerCase())) add(found, 'api-key-query', name);
   }
   return found;
+}
+
+function add(found: Credential[], scheme: AuthScheme, name?: string): void {
+  for (const c of found) if (c.scheme === scheme && c.name === name) return;
+  found.push(name === undefined ? { scheme } : { scheme, name });
+}
+
+/** The first word of an Authorization value, lower-cased ("Bearer abc" → "bearer"), without regular expressions: this runs on every request. */
+function authScheme(value: string): string {
+  let i = 0;
+  while (i < value.length && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
+  let j = i;
+  while (j < value.length && value.charCodeAt(j) !== 32 && value.charCodeAt(j) !== 9) j++;
+  const word = value.slice(i, j);
+  // The usual spellings need no lower-casing.
+  return word === 'Bearer' ? 'bearer' : word === 'Basic' ? 'basic' : word.toLowerCase();
 }
 
 function looksLikeKey(v: string): boolean {

@@ -1,4 +1,4 @@
-import { headerValue, type Exchange } from '@overhear/model';
+import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
 import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
 import type { Detection, Detector } from './analyzer.js';
 
@@ -39,6 +39,11 @@ export function createDetector(opts: DetectorOptions): Detector {
   const clientIds = new Map<string, string>();
   const agentFamilies = new Map<string, string>();
   const credentialIds = new Map<string, string>();
+  // Exchanges of one connection share the client and usually the user agent: the last ones are kept at hand.
+  let lastClient: Endpoint4 | undefined;
+  let lastClientId = '';
+  let lastAgent: string | undefined;
+  let lastAgentId = '';
   /** The exchange `observe` scanned last (a failed login), so that `analyse` does not scan it again. */
   let scanned: { ex: Exchange; matches: ReturnType<typeof scan> } | undefined;
   const toFinding = (h: RuleHit): Detection['findings'][number] => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence });
@@ -46,12 +51,23 @@ export function createDetector(opts: DetectorOptions): Detector {
   return {
     observe(ex) {
       const consumers: Detection['consumers'] = [];
-      if (ex.client) {
-        const ip = ex.client.ip;
-        consumers.push({ kind: 'client-ip', id: memo(clientIds, ip, () => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`) });
+      const client = ex.client;
+      if (client) {
+        if (client !== lastClient) {
+          const ip = client.ip;
+          lastClient = client;
+          lastClientId = memo(clientIds, ip, () => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`);
+        }
+        consumers.push({ kind: 'client-ip', id: lastClientId });
       }
       const ua = headerValue(ex.request.headers, 'user-agent');
-      if (ua) consumers.push({ kind: 'user-agent', id: memo(agentFamilies, ua, () => userAgentFamily(ua)) });
+      if (ua) {
+        if (ua !== lastAgent) {
+          lastAgent = ua;
+          lastAgentId = memo(agentFamilies, ua, () => userAgentFamily(ua));
+        }
+        consumers.push({ kind: 'user-agent', id: lastAgentId });
+      }
       let findings: Detection['findings'] = [];
       scanned = undefined;
       if (FAILED_LOGIN.has(ex.response?.status ?? 0) && ex.request.body?.bytes.length) {

@@ -130,6 +130,7 @@ async function monitorInterface(o: MonitorCommandOptions, iface: string, flushMs
             kernelReceivedByFilter: s.kernel.receivedByFilter,
             queuedBytes: s.queuedBytes,
             queuedBytesPeak: s.queuedBytesPeak,
+            captureBufferBytes: s.poolBytes,
             restarts: s.restarts,
             tcpdumpRunning: s.running,
             ...memory(),
