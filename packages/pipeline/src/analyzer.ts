@@ -63,16 +63,19 @@ export interface ExchangeContext {
  * sensitive data and per-exchange findings.
  */
 export interface Detector {
-  /** `credential` is where the request's credential is (raw, in memory only): see `credentialId`. */
-  observe(ex: Exchange): Pick<Detection, 'consumers' | 'findings'> & { credential?: string };
+  /** `credential` is the request's credential as sent (raw, in memory only): see `credentialId`. */
+  observe(ex: Exchange): Pick<Detection, 'consumers' | 'findings'> & { credential?: string; credentialKind?: CredentialKind };
   analyse(ex: Exchange, ctx: ExchangeContext): Pick<Detection, 'sensitive' | 'findings'>;
   /**
    * The consumer id (keyed hash) of a credential from `observe`. Asked once per
    * distinct credential an endpoint admits as a consumer, not per request: a
    * keyed hash costs microseconds, and tokens can differ on every request.
    */
-  credentialId(source: string): string;
+  credentialId(value: string, kind: CredentialKind): string;
 }
+
+/** Where a credential was: an Authorization header, an API key (header or query), a session cookie. */
+export type CredentialKind = 'authorization' | 'key' | 'session';
 
 const HOUR = 3_600_000;
 const MAX_ID_VALUES = 4096;
@@ -297,7 +300,7 @@ export class Analyzer {
   private readonly maxConsumers: number;
   private readonly sampling: AnalysisSampler | undefined;
   private readonly evidence = new LazyEvidence();
-  private readonly credentialId = (source: string): string => this.detector!.credentialId(source);
+  private readonly credentialId = (value: string, kind: CredentialKind): string => this.detector!.credentialId(value, kind);
   exchanges = 0;
 
   private readonly maxEndpointsPerHost: number;
@@ -407,7 +410,7 @@ export class Analyzer {
     if (observed) {
       this.addFindings(ep, observed.findings, t);
       for (const c of observed.consumers) ep.consumers.add(c.kind, c.id, t);
-      if (observed.credential !== undefined) ep.consumers.add('credential', observed.credential, t, this.credentialId);
+      if (observed.credential !== undefined) ep.consumers.add('credential', observed.credential, t, this.credentialId, observed.credentialKind ?? 'authorization');
     }
 
     if (overflow) {

@@ -11,6 +11,9 @@ interface Count {
 
 const same = (key: string): string => key;
 
+/** Computes a caller's id from its key and a detail of how it was found (a credential's kind). */
+export type IdOf<A> = (key: string, arg: A) => string;
+
 /**
  * Distinct callers of one endpoint and how often each called, bounded to
  * `max` (beyond it new callers are not counted; known ones still are).
@@ -25,7 +28,7 @@ export class ConsumerCounts {
 
   constructor(private readonly max: number) {}
 
-  add(kind: Kind, key: string, t: number, idOf: (key: string) => string = same): void {
+  add<A>(kind: Kind, key: string, t: number, idOf: IdOf<A> = same, arg?: A): void {
     const m = this.byKind[kind];
     const c = m.get(key);
     if (c) {
@@ -33,7 +36,7 @@ export class ConsumerCounts {
       if (t < c.firstSeen) c.firstSeen = t;
       if (t > c.lastSeen) c.lastSeen = t;
     } else if (this.size < this.max) {
-      m.set(key, { id: idOf(key), count: 1, firstSeen: t, lastSeen: t });
+      m.set(key, { id: idOf(key, arg as A), count: 1, firstSeen: t, lastSeen: t });
       this.size++;
     }
   }

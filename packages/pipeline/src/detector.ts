@@ -1,6 +1,6 @@
 import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
 import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
-import type { Detection, Detector } from './analyzer.js';
+import type { CredentialKind, Detection, Detector } from './analyzer.js';
 
 export interface DetectorOptions {
   /** The per-catalog secret for keyed hashes (Catalog.secretKey()). */
@@ -38,7 +38,7 @@ export function createDetector(opts: DetectorOptions): Detector {
   const stuffing = new CredentialStuffingDetector();
   const clientIds = new Map<string, string>();
   const agentFamilies = new Map<string, string>();
-  const credentialIds = new Map<string, string>();
+  const credentialIds: Record<CredentialKind, Map<string, string>> = { authorization: new Map(), key: new Map(), session: new Map() };
   // Exchanges of one connection share the client and usually the user agent: the last ones are kept at hand.
   let lastClient: Endpoint4 | undefined;
   let lastClientId = '';
@@ -77,13 +77,18 @@ export function createDetector(opts: DetectorOptions): Detector {
         findings = stuffing.observe(ex, matches).map(toFinding);
       }
       const credential = credentialSource(ex);
-      return credential === undefined ? { consumers, findings } : { consumers, findings, credential };
+      return credential === undefined ? { consumers, findings } : { consumers, findings, credential: credential.value, credentialKind: credential.kind };
     },
-    credentialId(source) {
-      return memo(credentialIds, source, () => {
-        const c = credentialId(source);
-        return `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
-      });
+    credentialId(value, kind) {
+      const ids = credentialIds[kind];
+      let id = ids.get(value);
+      if (id === undefined) {
+        const c = credentialId(value, kind);
+        id = `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
+        if (ids.size >= MEMO_MAX) ids.clear();
+        ids.set(value, id);
+      }
+      return id;
     },
     analyse(ex, ctx) {
       const matches = scanned?.ex === ex ? scanned.matches : scan(ex, ctx.json);
@@ -96,19 +101,24 @@ export function createDetector(opts: DetectorOptions): Detector {
   };
 }
 
-/** Where a request's credential is (the raw header, key or cookie value), or undefined. Only ever hashed. */
-function credentialSource(ex: Exchange): string | undefined {
+/**
+ * The credential a request presents (the raw Authorization value, key or
+ * session cookie value), or undefined. Only ever hashed. Values are handed
+ * on as they are, not joined with their kind: a new string per request would
+ * cost more than the rest of counting a caller.
+ */
+function credentialSource(ex: Exchange): { kind: CredentialKind; value: string } | undefined {
   const auth = headerValue(ex.request.headers, 'authorization');
-  if (auth) return `a\u0000${auth}`;
+  if (auth) return { kind: 'authorization', value: auth };
   for (const name of API_KEY_HEADERS) {
     const v = headerValue(ex.request.headers, name);
-    if (v) return `k\u0000${v}`;
+    if (v) return { kind: 'key', value: v };
   }
-  for (const [k, v] of ex.request.query) if (API_KEY_QUERY.test(k) && v) return `k\u0000${v}`;
+  for (const [k, v] of ex.request.query) if (API_KEY_QUERY.test(k) && v) return { kind: 'key', value: v };
   const cookie = headerValue(ex.request.headers, 'cookie');
   if (cookie) {
     const m = SESSION_COOKIE.exec(cookie);
-    if (m) return `s\u0000${m[2]!}`;
+    if (m) return { kind: 'session', value: m[2]! };
   }
   return undefined;
 }
@@ -118,10 +128,9 @@ const API_KEY_QUERY = /^(api[_-]?key|apikey|key|access_token)$/i;
 const SESSION_COOKIE = /(?:^|;\s*)((?:[\w.-]*sess[\w.-]*|sid|connect\.sid|jsessionid|phpsessid))=([^;]+)/i;
 
 /** The credential a request presents, for "who calls this, with which key". The value is only ever hashed. */
-function credentialId(source: string): { scheme: string; value: string; label?: string } {
-  const value = source.slice(2);
-  if (source[0] === 'k') return { scheme: 'api-key', value };
-  if (source[0] === 's') return { scheme: 'session', value };
+function credentialId(value: string, kind: CredentialKind): { scheme: string; value: string; label?: string } {
+  if (kind === 'key') return { scheme: 'api-key', value };
+  if (kind === 'session') return { scheme: 'session', value };
   const [scheme = '', token = ''] = value.trim().split(/\s+/, 2);
   const jwt = scheme.toLowerCase() === 'bearer' ? decodeJwt(token) : undefined;
   if (jwt) {
