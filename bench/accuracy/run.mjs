@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { schemaFields } from './fields.mjs';
 import { loadSpec, generateHar, normTemplate, Generator } from './generate.mjs';
 import { throughput } from './throughput.mjs';
+import { SPECS } from './specs.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -27,32 +28,6 @@ const MISSES = args.includes('--misses');
 const SECONDS = Number(opt('--seconds', 4));
 const PEER_SECONDS = Number(opt('--peer-seconds', 240));
 
-export const SPECS = [
-  'github.com/api.github.com',
-  'stripe.com',
-  'twilio.com/api',
-  'digitalocean.com',
-  'asana.com',
-  'docker.com/engine',
-  'spotify.com/sonallux',
-  'slack.com',
-  'trello.com',
-  'gitlab.com',
-  'bitbucket.org',
-  'box.com',
-  'zoom.us',
-  'pandascore.co',
-  'twitter.com/current',
-  'nytimes.com/books_api',
-  'xkcd.com',
-  'netlify.com',
-  'vimeo.com',
-  'circleci.com',
-  'launchdarkly.com',
-  'medium.com',
-  'adafruit.com',
-  'apis.guru',
-];
 
 const only = opt('--only', '');
 const ids = only ? only.split(',') : SPECS;

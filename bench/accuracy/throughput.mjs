@@ -62,3 +62,10 @@ export async function throughput(Analyzer, seconds = 4) {
   }
   return { perSecond: n / elapsed, bodyBytes, endpoints };
 }
+
+// Run alone: `node bench/accuracy/throughput.mjs [seconds]` (build first: npx tsc -b packages/cli).
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  const { Analyzer } = await import('@overhear/pipeline');
+  const t = await throughput(Analyzer, Number(process.argv[2] ?? 4));
+  console.log(`inference alone (Analyzer, no catalog), ~${t.bodyBytes} B JSON bodies, ${t.endpoints} endpoints: ${Math.round(t.perSecond).toLocaleString('en-US')} exchanges/s on one core`);
+}

@@ -1,6 +1,6 @@
 import { paramNameFor, wordParamName } from './param-name.js';
 import { classifySegment, isReservedWord, type SegmentKind } from './segment-kind.js';
-import { shapeCluster, WEAK } from './response-shape.js';
+import { maskSimilarity, shapeCluster, shapeMask, WEAK } from './response-shape.js';
 
 /**
  * Turns concrete paths into OpenAPI path templates, per host, deciding from
@@ -76,10 +76,19 @@ class TrieNode {
   hits = 0;
   /** As a child: evidence key → hits (capped). */
   ev: Map<string, number> | undefined;
-  /** As a parameter node: "suffix\u0001method" seen, for routing new words here. */
-  shapes: Set<string> | undefined;
+  /**
+   * As a child: continuation without the response shape ("rest\u0001method") → hits (capped).
+   * A parameter node routes new words here by it when responses say little.
+   */
+  ck: Map<string, number> | undefined;
+  /** As a child: distinct concrete continuations (the rest of the path as sent, and the method), up to DISTINCT_MAX. */
+  dk: Set<string> | undefined;
+  /** As a child: fingerprint of its responses' shapes (shapeMask, or-ed), when any said something. */
+  mask: number[] | undefined;
   /** As a parent: evidence key → child literal → hits (capped). */
   kids: Map<string, Map<string, number>> | undefined;
+  /** As a parent: continuation without the response shape → child literal → hits (capped). */
+  ckids: Map<string, Map<string, number>> | undefined;
 }
 
 const ID_FAMILY: ReadonlySet<SegmentKind> = new Set(['integer', 'uuid', 'hex', 'objectid', 'token', 'email', 'number']);
@@ -94,6 +103,8 @@ const LITERAL_AFTER = 32;
 const SETTLED = 512;
 /** A value is seen about once per continuation; a literal many times (see valueLike). */
 const VALUE_HITS_PER_KEY = 2.5;
+/** Distinct concrete continuations counted per word (more: plainly many). */
+const DISTINCT_MAX = 32;
 /** Words needed under one node to judge them together, without one shared continuation. */
 const POOL_MIN = 8;
 /** Most evidence keys per node. */
@@ -128,6 +139,7 @@ class Walk {
   readonly versionPos: boolean[] = [];
   private rest: string[] | undefined;
   private cluster: string | undefined;
+  private shape: number[] | undefined | null = null;
 
   constructor(readonly segs: string[], readonly ev: TemplateEvidence | undefined, private readonly templater: PathTemplater) {
     let apiPrefix = true;
@@ -173,6 +185,24 @@ class Walk {
 
   key(i: number): string {
     return `${this.restShape(i)}\u0001${this.method()}\u0001${this.clusterId()}`;
+  }
+
+  /** Fingerprint of the response's shape (undefined when it says little). */
+  mask(): number[] | undefined {
+    if (this.shape === null) this.shape = this.ev ? shapeMask(this.ev) : undefined;
+    return this.shape;
+  }
+
+  /** The concrete continuation: the rest of the path as sent, and the method. */
+  concrete(i: number): string {
+    let s = this.method();
+    for (let j = i + 1; j < this.segs.length; j++) s += '/' + this.segs[j]!;
+    return s;
+  }
+
+  /** The continuation without the response shape: rest of the path and method. */
+  coarseKey(i: number): string {
+    return `${this.restShape(i)}\u0001${this.method()}`;
   }
 }
 
@@ -349,9 +379,8 @@ export class PathTemplater {
         const slot = node.edge!;
         if (slot.words && !slot.declared && node.hits < SETTLED) {
           node.hits++;
-          const key = w.key(i);
-          bumpEv(node, key);
-          (node.shapes ??= new Set()).add(`${w.restShape(i)}\u0001${w.method()}`);
+          bumpEv(node, w.key(i));
+          bumpCk(node, w.coarseKey(i));
         }
         continue;
       }
@@ -362,27 +391,48 @@ export class PathTemplater {
         continue;
       }
       node.hits++;
+      const mk = w.mask();
+      if (mk) {
+        if (!node.mask) node.mask = mk.slice();
+        else for (let j = 0; j < 4; j++) node.mask[j]! |= mk[j]!;
+      }
+      if (!node.dk || node.dk.size < DISTINCT_MAX) (node.dk ??= new Set()).add(w.concrete(i));
+      const ck = w.coarseKey(i);
+      const nc = bumpCk(node, ck);
+      if (nc <= CAP) addKid((parent.ckids ??= new Map()), ck, node.edge, nc);
       const key = w.key(i);
       const n = bumpEv(node, key);
-      if (n > CAP) continue;
-      let kids = (parent.kids ??= new Map()).get(key);
-      if (!kids) {
-        if (parent.kids.size >= MAX_KEYS) continue;
-        parent.kids.set(key, (kids = new Map()));
-      }
-      kids.set(node.edge, n);
+      if (n <= CAP) addKid((parent.kids ??= new Map()), key, node.edge, n);
     }
   }
 
-  /** Decides whether the children sharing one evidence key are values of one parameter. */
-  private judge(host: string, parent: TrieNode, key: string, kids: Map<string, number>, touched: TrieNode): boolean {
+  /** Decides whether the children sharing one evidence key are values of one parameter; true when some were merged. */
+  private judge(host: string, parent: TrieNode, key: string, kids: Map<string, number>): boolean {
     const weak = key.endsWith(`\u0001${WEAK}`);
-    const wordSlot = parent.params.find((p) => p.words && !p.declared && !p.prefix && (p.suffix === '' || p.suffix === suffixOf(touched.edge as string)));
-    // A word beside a word parameter, seen with a continuation the parameter has: it is one more value.
-    if (wordSlot && !weak && valueLike(touched) && wordSlot.node.ev?.has(key) && (kids.get(touched.edge as string) ?? 0) <= 2) {
-      this.collapse(host, parent, [touched.edge as string]);
-      return true;
+    let merged = false;
+    // A word beside a word parameter, seen with a continuation the parameter has: one more value.
+    // All such words of the group at once.
+    if (!weak && parent.params.length) {
+      const bySlot = new Map<ParamSlot, string[]>();
+      for (const [name, n] of kids) {
+        if (n > 2) continue;
+        const child = parent.literals.get(name);
+        if (!child || !valueLike(child)) continue;
+        const slot = wordSlotFor(parent, name);
+        if (!slot?.node.ev?.has(key)) continue;
+        let list = bySlot.get(slot);
+        if (!list) bySlot.set(slot, (list = []));
+        list.push(name);
+      }
+      for (const names of bySlot.values()) {
+        this.collapse(host, parent, names);
+        merged = true;
+      }
+      if (kids.size === 0) return merged;
     }
+    const first = [...kids.keys()].find((k) => parent.literals.get(k)?.word);
+    if (first === undefined) return merged;
+    const wordSlot = wordSlotFor(parent, first);
     // Values already merged into the parameter count as evidence too (each about once).
     const pc = wordSlot ? Math.min(CAP, wordSlot.node.ev?.get(key) ?? 0) : 0;
     let m = pc;
@@ -396,12 +446,37 @@ export class PathTemplater {
     const minM = weak ? this.minSiblings + 1 : this.minSiblings;
     const minRatio = weak ? 0.75 : 0.6;
     const over = parent.literals.size > MAX_LITERALS;
-    if (!over && (m < minM || h < minM + 1 || m / h < minRatio)) return false;
+    if (!over && (m < minM || h < minM + 1 || m / h < minRatio)) return merged;
     const names = [...kids.keys()].filter((n) => {
       const c = parent.literals.get(n);
       return c !== undefined && (over ? c.word && c.hits <= CAP : valueLike(c));
     });
+    if (names.length < 2) return merged;
+    this.collapse(host, parent, names);
+    return true;
+  }
+
+  /**
+   * Words seen about once each on one continuation (rest of the path and method), whose responses are
+   * alike though not in one shape class (optional keys come and go): values of one parameter.
+   */
+  private judgeLoose(host: string, parent: TrieNode, ck: string, kids: Map<string, number>): boolean {
+    if (kids.size < 2) return false;
+    const names: string[] = [];
+    let h = 0;
+    for (const [name, n] of kids) {
+      const c = parent.literals.get(name);
+      if (!c || n > 2 || !valueLike(c)) continue;
+      names.push(name);
+      h += n;
+    }
     if (names.length < 2) return false;
+    const slot = wordSlotFor(parent, names[0]!);
+    const pc = slot ? Math.min(CAP, slot.node.ck?.get(ck) ?? 0) : 0;
+    const m = names.length + pc;
+    h += pc;
+    if (m < this.minSiblings + 1 || m / h < 0.75) return false;
+    if (!alikeShapes(names.map((n) => parent.literals.get(n)!), names.length)) return false;
     this.collapse(host, parent, names);
     return true;
   }
@@ -425,12 +500,8 @@ export class PathTemplater {
       collectTerminals(child, [], (n, rel) => moved.push({ from: templateOf(n), rel }));
       parent.literals.delete(name);
       union(slot.node, child);
-      if (parent.kids) {
-        for (const [k, kids] of parent.kids) {
-          kids.delete(name);
-          if (kids.size === 0) parent.kids.delete(k);
-        }
-      }
+      forget(parent.kids, name);
+      forget(parent.ckids, name);
     }
     const byInto = new Map<string, Set<string>>();
     for (const { from, rel } of moved) {
@@ -449,22 +520,18 @@ export class PathTemplater {
 
   private rejudge(host: string, node: TrieNode, depth: number): void {
     if (depth > 32) return;
+    // Each merge may make more words beside the parameter look like its values: again until nothing changes.
     let again = true;
-    for (let guard = 0; again && guard < 8; guard++) {
+    for (let pass = 0; again && pass < 8 && node.kids; pass++) {
       again = false;
-      if (node.kids) {
-        for (const [key, kids] of node.kids) {
-          const first = [...kids.keys()].map((k) => node.literals.get(k)).find((c) => c?.word);
-          if (first && this.judge(host, node, key, kids, first)) {
-            again = true;
-            break;
-          }
-        }
-      }
+      for (const [key, kids] of node.kids) if (this.judge(host, node, key, kids)) again = true;
     }
+    if (node.ckids) for (const [ck, kids] of node.ckids) this.judgeLoose(host, node, ck, kids);
     // Many words, each seen about once per continuation, and few hits per word: a value position
     // even when no single continuation had enough of them (sparse traffic over many endpoints).
-    if (node.literals.size >= POOL_MIN) {
+    // Fewer such words will do when their responses are alike (the same resource), however their calls spread.
+    const poolMin = Math.min(POOL_MIN, this.minSiblings + 2);
+    if (node.literals.size >= poolMin) {
       const vs: string[] = [];
       let hits = 0;
       let words = 0;
@@ -476,7 +543,9 @@ export class PathTemplater {
           hits += c.hits;
         }
       }
-      if (vs.length >= POOL_MIN && vs.length >= 0.6 * words && vs.length >= 0.4 * hits) this.collapse(host, node, vs);
+      if (vs.length >= poolMin && vs.length >= 0.6 * words && vs.length >= 0.4 * hits) {
+        if (vs.length >= POOL_MIN || alikeShapes(vs.map((n) => node.literals.get(n)!), vs.length)) this.collapse(host, node, vs);
+      }
     }
     // Words left beside a word parameter whose continuations are mostly the parameter's: more values.
     // One resource in several formats: "lists.json", "lists.jsonp" → "lists.{format}" (NYT Books, Box thumbnails).
@@ -502,15 +571,32 @@ export class PathTemplater {
           join.push(name);
           continue;
         }
-        if (!valueLike(c) || c.ev!.size < 2) continue;
-        let shared = 0;
-        for (const k of c.ev!.keys()) if (pev.has(k)) shared++;
-        if (shared >= 0.5 * c.ev!.size) join.push(name);
+        if (!c.word || !c.ev) continue;
+        if (valueLike(c) && c.ev.size >= 2) {
+          let shared = 0;
+          for (const k of c.ev.keys()) if (pev.has(k)) shared++;
+          if (shared >= 0.5 * c.ev.size) {
+            join.push(name);
+            continue;
+          }
+        }
+        if (sameEndpoints(c, slot.node)) join.push(name);
       }
       if (join.length) this.collapse(host, node, join);
     }
     for (const child of node.literals.values()) this.rejudge(host, child, depth + 1);
     for (const p of node.params) this.rejudge(host, p.node, depth + 1);
+    // Again once the levels below are decided (keys at two or three levels in a row): a word left beside the
+    // parameter whose endpoints the parameter's subtree now has joins it, and what came with it is decided there.
+    const after = node.params.find((p) => p.words && !p.declared && p.suffix === '' && !p.prefix);
+    if (after?.node.ck && node.literals.size) {
+      const join: string[] = [];
+      for (const [name, c] of node.literals) if (c.word && c.ev && sameEndpoints(c, after.node)) join.push(name);
+      if (join.length) {
+        this.collapse(host, node, join);
+        this.rejudge(host, after.node, depth + 1);
+      }
+    }
   }
 
   private literalChild(node: TrieNode, seg: string, word: boolean): TrieNode {
@@ -550,7 +636,25 @@ export class PathTemplater {
  * called again and again the same way: many hits per continuation.
  */
 function valueLike(c: TrieNode): boolean {
-  return c.word && c.ev !== undefined && c.hits <= VALUE_HITS_PER_KEY * c.ev.size;
+  if (!c.word || c.ev === undefined) return false;
+  const distinct = c.dk && c.dk.size < DISTINCT_MAX ? c.dk.size : Infinity;
+  return c.hits <= VALUE_HITS_PER_KEY * Math.min(c.ev.size, distinct);
+}
+
+function bumpCk(node: TrieNode, key: string): number {
+  const ck = (node.ck ??= new Map());
+  const n = (ck.get(key) ?? 0) + 1;
+  if (n <= CAP + 1 && (ck.size < MAX_KEYS || ck.has(key))) ck.set(key, n);
+  return n;
+}
+
+function addKid(groups: Map<string, Map<string, number>>, key: string, name: string, n: number): void {
+  let kids = groups.get(key);
+  if (!kids) {
+    if (groups.size >= MAX_KEYS) return;
+    groups.set(key, (kids = new Map()));
+  }
+  kids.set(name, n);
 }
 
 function bumpEv(node: TrieNode, key: string): number {
@@ -558,6 +662,30 @@ function bumpEv(node: TrieNode, key: string): number {
   const n = (ev.get(key) ?? 0) + 1;
   if (n <= CAP + 1 && (ev.size < MAX_KEYS || ev.has(key))) ev.set(key, n);
   return n;
+}
+
+/**
+ * The responses of these words are alike: at least half of them said something, and most pairs of
+ * those share most keys (top level and one level down), optional keys coming and going.
+ */
+function alikeShapes(words: TrieNode[], n: number): boolean {
+  const masks: number[][] = [];
+  for (const c of words) if (c.mask) masks.push(c.mask);
+  if (masks.length < Math.max(2, n / 2)) return false;
+  let pairs = 0;
+  let alike = 0;
+  for (let i = 0; i < masks.length; i++) {
+    for (let j = i + 1; j < masks.length; j++) {
+      pairs++;
+      if (maskSimilarity(masks[i]!, masks[j]!) >= 0.5) alike++;
+    }
+  }
+  return alike >= 0.8 * pairs;
+}
+
+/** The word parameter beside literal `name` that it could be a value of. */
+function wordSlotFor(parent: TrieNode, name: string): ParamSlot | undefined {
+  return parent.params.find((p) => p.words && !p.declared && !p.prefix && (p.suffix === '' || p.suffix === suffixOf(name)));
 }
 
 /** A slot with a fixed suffix takes segments with that suffix; one without takes the whole segment. */
@@ -600,7 +728,7 @@ function acceptsAt(slot: ParamSlot, w: Walk, i: number): boolean {
   if (!n.ev || n.ev.size === 0) return true; // from the catalog, no evidence yet: a word parameter takes words
   if (!w.ev) return true;
   const cluster = w.clusterId();
-  if (cluster === WEAK) return n.shapes?.has(`${w.restShape(i)}\u0001${w.method()}`) ?? false;
+  if (cluster === WEAK) return n.ck?.has(w.coarseKey(i)) ?? false;
   return n.ev.has(w.key(i));
 }
 
@@ -638,15 +766,17 @@ function union(dst: TrieNode, src: TrieNode): void {
     const ev = (dst.ev ??= new Map());
     for (const [k, n] of src.ev) ev.set(k, Math.min(CAP + 1, (ev.get(k) ?? 0) + n));
   }
-  if (src.shapes) for (const s of src.shapes) (dst.shapes ??= new Set()).add(s);
-  if (src.kids) {
-    const kidsD = (dst.kids ??= new Map());
-    for (const [k, m] of src.kids) {
-      let d = kidsD.get(k);
-      if (!d) kidsD.set(k, (d = new Map()));
-      for (const [name, n] of m) d.set(name, Math.min(CAP + 1, (d.get(name) ?? 0) + n));
-    }
+  if (src.ck) {
+    const ck = (dst.ck ??= new Map());
+    for (const [k, n] of src.ck) ck.set(k, Math.min(CAP + 1, (ck.get(k) ?? 0) + n));
   }
+  if (src.dk) for (const k of src.dk) if ((dst.dk ??= new Set()).size < DISTINCT_MAX) dst.dk.add(k);
+  if (src.mask) {
+    if (!dst.mask) dst.mask = src.mask.slice();
+    else for (let j = 0; j < 4; j++) dst.mask[j]! |= src.mask[j]!;
+  }
+  if (src.kids) unionKids((dst.kids ??= new Map()), src.kids);
+  if (src.ckids) unionKids((dst.ckids ??= new Map()), src.ckids);
   for (const [name, s] of src.literals) {
     const d = dst.literals.get(name);
     if (!d) {
@@ -668,6 +798,22 @@ function union(dst: TrieNode, src: TrieNode): void {
   }
 }
 
+function forget(groups: Map<string, Map<string, number>> | undefined, name: string): void {
+  if (!groups) return;
+  for (const [k, kids] of groups) {
+    kids.delete(name);
+    if (kids.size === 0) groups.delete(k);
+  }
+}
+
+function unionKids(dst: Map<string, Map<string, number>>, src: Map<string, Map<string, number>>): void {
+  for (const [k, m] of src) {
+    let d = dst.get(k);
+    if (!d) dst.set(k, (d = new Map()));
+    for (const [name, n] of m) d.set(name, Math.min(CAP + 1, (d.get(name) ?? 0) + n));
+  }
+}
+
 function collectTerminals(node: TrieNode, rel: Array<string | ParamSlot>, f: (n: TrieNode, rel: Array<string | ParamSlot>) => void): void {
   if (node.terminal) f(node, rel.slice());
   for (const [name, c] of node.literals) {
@@ -680,6 +826,44 @@ function collectTerminals(node: TrieNode, rel: Array<string | ParamSlot>, f: (n:
     collectTerminals(p.node, rel, f);
     rel.pop();
   }
+}
+
+/**
+ * A word whose every call went to an endpoint the parameter beside it has (the same paths below it,
+ * with the same methods), about once per endpoint: one more value of the parameter, even when its few
+ * calls answered with other shapes or with none (Docker POST /plugins/{name}/enable, /push, /set…).
+ * A literal beside the parameter is called again and again: many calls per endpoint.
+ */
+function sameEndpoints(c: TrieNode, param: TrieNode): boolean {
+  if (!c.ck || !param.ck) return false;
+  if (c.hits > VALUE_HITS_PER_KEY * Math.max(c.ck.size, 2)) {
+    // Cheap bound first: more calls than its continuations could explain even with many endpoints below it.
+    let n = 0;
+    collectTerminals(c, [], () => n++);
+    if (c.hits > VALUE_HITS_PER_KEY * Math.max(n, c.ck.size)) return false;
+  }
+  for (const k of c.ck.keys()) if (!param.ck.has(k)) return false;
+  let all = true;
+  let any = false;
+  collectTerminals(c, [], (_, rel) => {
+    any = true;
+    if (all && !covered(param, rel)) all = false;
+  });
+  return any && all;
+}
+
+/** A path below `node` that matches an endpoint there: literals by name or by a word parameter, parameters by their slot. */
+function covered(node: TrieNode, rel: Array<string | ParamSlot>, i = 0): boolean {
+  if (i === rel.length) return node.terminal;
+  const e = rel[i]!;
+  if (typeof e === 'string') {
+    const lit = node.literals.get(e);
+    if (lit && covered(lit, rel, i + 1)) return true;
+    for (const p of node.params) if (p.words && !p.prefix && (p.suffix === '' || p.suffix === suffixOf(e)) && covered(p.node, rel, i + 1)) return true;
+    return false;
+  }
+  const p = node.params.find((q) => q.suffix === e.suffix && q.prefix === e.prefix);
+  return p !== undefined && covered(p.node, rel, i + 1);
 }
 
 /** Every template under `a` exists under `b` too. */

@@ -111,3 +111,46 @@ export function shapeCluster(ev: TemplateEvidence, cache: Map<string, string>, r
   if (cache.size < MAX_CACHE) cache.set(key, id);
   return id;
 }
+
+/**
+ * A fingerprint of a response's shape for comparing two responses loosely: the
+ * top-level keys and the keys one level down, each hashed to one of 128 bits
+ * (four 32-bit words). Undefined when the response says little (see shapeCluster).
+ * Unlike shape classes, it does not depend on which shape came first, and
+ * optional keys that come and go change only a few bits.
+ */
+export function shapeMask(ev: TemplateEvidence): number[] | undefined {
+  const st = ev.status ?? 0;
+  if (st < 200 || st > 299 || ev.body === null || typeof ev.body !== 'object') return undefined;
+  let v: unknown = ev.body;
+  if (Array.isArray(v)) v = v.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+  if (v === undefined || v === null || typeof v !== 'object') return undefined;
+  const keys: string[] = [];
+  keysOf(v, '', keys, 1);
+  if (keys.length < 3) return undefined;
+  const m = [0, 0, 0, 0];
+  for (const k of keys) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
+    const bit = (h >>> 0) & 127;
+    m[bit >>> 5]! |= 1 << (bit & 31);
+  }
+  return m;
+}
+
+function bits(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Jaccard similarity of two shape fingerprints (shapeMask), 0 to 1. */
+export function maskSimilarity(a: number[], b: number[]): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < 4; i++) {
+    inter += bits(a[i]! & b[i]!);
+    union += bits(a[i]! | b[i]!);
+  }
+  return union ? inter / union : 0;
+}

@@ -164,3 +164,133 @@ test('SchemaAccumulator and mergeSchemas agree, whatever the order and grouping 
   assert.deepEqual(s.properties!.state, { type: 'string', enum: ['active', 'paused'] });
   assert.deepEqual(s.properties!.kind, { type: ['string', 'null'], enum: ['plan', null] });
 });
+
+// ---- templating rules taught by the accuracy bench (issue 4) ----
+
+const SLUGS = ['hello-world', 'linux', 'spoon-knife', 'react', 'api-docs', 'website', 'infra', 'billing-service', 'mobile-app', 'design-system', 'data-pipeline', 'docs', 'backend', 'frontend', 'payments', 'auth-proxy', 'notifications', 'analytics', 'checkout', 'inventory', 'shipping', 'catalog', 'reports', 'dashboard', 'gateway', 'scheduler', 'mailer', 'blog', 'cli', 'playground'];
+
+test('twitter.com: /2/users/{id}/followers|mentions|owned_lists|tweets… stay literal though some answers share a shape (data omitted)', () => {
+  // Each literal is called again and again with nothing after it; its answers vary with optional keys, and one
+  // variant ({errors, includes, meta}) is the same for all of them. Calls per concrete continuation, not per
+  // shape class, tell a literal: six calls to ".../followers" are one endpoint called six times.
+  const t = new PathTemplater();
+  const bare = { errors: [{ detail: 'x', title: 't', type: 'y' }], includes: { tweets: [], users: [] }, meta: { result_count: 0 } };
+  const full = (leaf: string): unknown => ({ data: [{ id: '1', [`${leaf}_a`]: 1, [`${leaf}_b`]: 2, [`${leaf}_c`]: 3 }], includes: { users: [] }, meta: { result_count: 1 } });
+  const partial = (leaf: string): unknown => ({ data: [{ id: '1', [`${leaf}_a`]: 1, [`${leaf}_b`]: 2 }], errors: [{ detail: 'x', title: 't' }] });
+  const leaves = ['followers', 'mentions', 'owned_lists', 'pinned_lists', 'tweets', 'list_memberships'];
+  let id = 1000;
+  for (const leaf of leaves) {
+    // Three shape classes per literal, one of them shared by all: by shape classes, six calls over three look like a value's.
+    const bodies = [bare, full(leaf), full(leaf), full(leaf), partial(leaf), partial(leaf)];
+    for (const b of bodies) t.template('tw', `/2/users/${id++}/${leaf}`, ok('GET', b));
+  }
+  assert.equal(new Set([t.clusterOf(ok('GET', bare)), t.clusterOf(ok('GET', full('tweets'))), t.clusterOf(ok('GET', partial('tweets')))]).size, 3);
+  t.settle();
+  assert.deepEqual(t.takeMerges(), []);
+  assert.equal(t.template('tw', '/2/users/77/followers', ok('GET', bare)).template, '/2/users/{userId}/followers');
+});
+
+test('docker.com: POST /plugins/{name}/enable|push|set|upgrade — a word whose calls all went to endpoints the parameter beside it has joins it', () => {
+  const t = new PathTemplater();
+  const plugin = { Id: 'x', Name: 'n', Enabled: true, Settings: {}, Config: {} };
+  // Enough plugin names with a JSON answer make {name}; its actions answer with no body.
+  for (const n of ['analytics', 'auth-proxy', 'catalog', 'dashboard', 'helm-charts', 'playground']) t.template('d', `/v1.33/plugins/${n}/json`, ok('GET', plugin));
+  for (const [n, a] of [['analytics', 'disable'], ['dashboard', 'set'], ['catalog', 'upgrade'], ['playground', 'push'], ['auth-proxy', 'enable']] as const) {
+    t.template('d', `/v1.33/plugins/${n}/${a}`, { method: 'POST', status: 204 });
+  }
+  // "mailer" was only ever sent actions (no answer body): four calls, four endpoints, all of them {name}'s.
+  for (const a of ['enable', 'push', 'set', 'upgrade']) t.template('d', `/v1.33/plugins/mailer/${a}`, { method: 'POST', status: 204 });
+  // "privileges" is a literal: called again and again the same way.
+  for (let i = 0; i < 6; i++) t.template('d', '/v1.33/plugins/privileges', ok('GET', [{ Name: 'n', Description: 'd', Value: [] }]));
+  t.settle();
+  assert.equal(t.template('d', '/v1.33/plugins/mailer/push', { method: 'POST', status: 204 }).template, '/v1.33/plugins/{plugin}/push');
+  assert.equal(t.template('d', '/v1.33/plugins/privileges', ok('GET', [])).template, '/v1.33/plugins/privileges');
+});
+
+test('nytimes.com/books_api: GET /lists/{date}/{list}.json — words with a ".json" suffix, each seen once, answers alike but for optional keys', () => {
+  const t = new PathTemplater();
+  // Optional keys come and go: the answers fall into different shape classes (the envelope rule compares the
+  // keys one level down only for four top-level keys or fewer), and the first class seen is another endpoint's.
+  const review = { copyright: 'c', num_results: 1, results: [{ book_author: 'a', book_title: 't', byline: 'b', summary: 's', url: 'u' }], status: 'OK' };
+  for (let i = 0; i < 6; i++) t.template('ny', '/svc/books/v3/reviews.json', ok('GET', review));
+  const results = (...keys: string[]): Record<string, unknown> => Object.fromEntries(['books', 'corrections', 'display_name', 'normal_list_ends_at', 'updated', ...keys].map((k) => [k, k === 'books' ? [] : 'x']));
+  const five = { copyright: 'c', last_modified: 'm', num_results: 1, results: results('bestsellers_date', 'list_name'), status: 'OK' };
+  const bodies = [
+    { copyright: 'c', last_modified: 'm', results: results('bestsellers_date', 'published_date'), status: 'OK' },
+    five,
+    { copyright: 'c', last_modified: 'm', num_results: 1, results: results('list_name', 'published_date') },
+    five,
+    five,
+    { num_results: 1, results: results('bestsellers_date', 'list_name'), status: 'OK' },
+  ];
+  const names = ['billing-service', 'sdk-go', 'scheduler', 'api-docs', 'design-system', 'inventory'];
+  names.forEach((n, i) => t.template('ny', `/svc/books/v3/lists/2023-0${i + 1}-15/${n}.json`, ok('GET', bodies[i])));
+  assert.ok(new Set(bodies.map((b) => t.clusterOf(ok('GET', b)))).size >= 3, 'the answers are in several shape classes');
+  // Literals beside them recur.
+  for (let i = 0; i < 6; i++) t.template('ny', '/svc/books/v3/lists/names.json', ok('GET', { copyright: 'c', num_results: 1, results: [{ list_name: 'x', display_name: 'y', updated: 'u' }], status: 'OK' }));
+  t.settle();
+  const r = t.template('ny', '/svc/books/v3/lists/2024-01-01/hardcover-fiction.json', ok('GET', five));
+  assert.equal(r.template, '/svc/books/v3/lists/{date}/{name}.json');
+  assert.equal(r.params[1]!.value, 'hardcover-fiction', 'the value without its suffix');
+  assert.equal(t.template('ny', '/svc/books/v3/lists/names.json', ok('GET', {})).template, '/svc/books/v3/lists/names.json');
+});
+
+test('GitHub /users/{username}/followers|starred|orgs|events…, each called once: different answers keep them literal', () => {
+  // Sparse traffic: one call per sub-resource looks like values by counts alone; the answers differ (users,
+  // repositories, organizations, events), so they are not one parameter.
+  const t = new PathTemplater();
+  const repo = [{ id: 1, name: 'r', full_name: 'o/r', private: false, owner: {}, fork: false, forks_count: 1 }];
+  const org = [{ login: 'o', id: 1, url: 'u', repos_url: 'r', events_url: 'e', hooks_url: 'h', description: 'd' }];
+  const event = [{ id: '1', type: 'PushEvent', actor: {}, repo: {}, payload: {}, public: true, created_at: 'c' }];
+  const gist = [{ id: 'g', files: {}, public: true, created_at: 'c', updated_at: 'u', comments: 0, git_pull_url: 'p' }];
+  const leaves: Array<[string, unknown]> = [['followers', [user('a')]], ['starred', repo], ['orgs', org], ['events', event], ['gists', gist], ['repos', repo], ['following', [user('b')]]];
+  for (const [leaf, body] of leaves) t.template('gh', `/users/octocat/${leaf}`, ok('GET', body));
+  t.settle();
+  assert.deepEqual(t.takeMerges(), []);
+});
+
+test('netlify.com: /api/v1/{account_slug}/members/{member_id} — every word beside the parameter joins it in one settle', () => {
+  // The parameter is made from the words seen together on one continuation; words left beside it, each seen
+  // on one more of its continuations, join it — all of them, however many continuations (there used to be
+  // a bound on the merges per node and settle, which left literal slugs behind on APIs with many routes).
+  const t = new PathTemplater();
+  const routes = ['members', 'sites', 'hooks', 'env', 'audit', 'builds', 'deploys', 'forms', 'dns', 'keys', 'snippets', 'assets'];
+  const body = (r: string): unknown => [{ id: 1, [`${r}_a`]: 1, [`${r}_b`]: 2, [`${r}_c`]: 3 }];
+  const core = SLUGS.slice(0, 6);
+  for (const r of routes) for (const s of core) t.template('nf', `/api/v1/${s}/${r}`, ok('GET', body(r)));
+  const left = SLUGS.slice(6, 6 + routes.length);
+  routes.forEach((r, i) => t.template('nf', `/api/v1/${left[i]}/${r}`, ok('GET', body(r))));
+  t.settle();
+  const into = new Set(t.takeMerges().map((m) => m.into));
+  assert.deepEqual([...into].sort(), routes.map((r) => `/api/v1/{name}/${r}`).sort());
+  for (const [i, r] of routes.entries()) assert.equal(t.template('nf', `/api/v1/${left[i]}/${r}`, ok('GET', body(r))).template, `/api/v1/{name}/${r}`);
+});
+
+test('box.com: /files/{file_id}/metadata/global/{template_key} — a few words spread over four methods, alike answers, beside a recurring literal', () => {
+  const t = new PathTemplater();
+  const instance = (i: number): unknown => ({ $id: 'x', $type: 't', $parent: 'p', $version: 1, $typeVersion: 2, $template: 'tk', $scope: 'global', ...(i % 2 ? { $canEdit: true } : {}) });
+  // The literal template "boxSkillsCards" is called again and again with every method.
+  let id = 100;
+  for (const m of ['GET', 'POST', 'PUT', 'DELETE']) for (let i = 0; i < 6; i++) t.template('box', `/2.0/files/${id++}/metadata/global/boxSkillsCards`, ok(m, instance(i)));
+  // Seven template keys, each called once or twice, over four methods: no continuation has enough of them.
+  const calls: Array<[string, string]> = [['scheduler', 'POST'], ['blog', 'POST'], ['frontend', 'GET'], ['frontend', 'PUT'], ['billing-service', 'GET'], ['benchmarks', 'PUT'], ['notifications', 'GET'], ['design-system', 'DELETE']];
+  calls.forEach(([k, m], i) => t.template('box', `/2.0/files/${id++}/metadata/global/${k}`, m === 'DELETE' ? { method: m, status: 204 } : ok(m, instance(i))));
+  t.settle();
+  assert.equal(t.template('box', '/2.0/files/1/metadata/global/marketing', ok('GET', instance(0))).template, '/2.0/files/{fileId}/metadata/global/{globalName}');
+  assert.equal(t.template('box', '/2.0/files/1/metadata/global/boxSkillsCards', ok('GET', instance(0))).template, '/2.0/files/{fileId}/metadata/global/boxSkillsCards');
+});
+
+test('launchdarkly.com: GET /api/v2/flag-status/{projectKey}/{featureFlagKey} — keys at two levels; a word left at the first joins once the second is decided', () => {
+  const t = new PathTemplater();
+  const status = { name: 'active', lastRequested: 't', default: {}, _links: { self: {}, parent: {} } };
+  const other = { _links: { self: {} }, default: 1, variations: [], evaluated: {} };
+  const keys: Array<[string, string]> = [['analytics', 'changelog'], ['linux', 'terraform-modules'], ['spoon-knife', 'notifications'], ['reports', 'react'], ['ml-models', 'benchmarks']];
+  for (const [p, f] of keys) t.template('ld', `/api/v2/flag-status/${p}/${f}`, ok('GET', status));
+  // One call answered in another shape class: nothing at the first level ties "blog" to the others, until the
+  // second level is a parameter and "blog"'s only endpoint is one the parameter's subtree has.
+  t.template('ld', '/api/v2/flag-status/blog/sdk-python', ok('GET', other));
+  t.settle();
+  const into = new Set(t.takeMerges().map((m) => m.into));
+  assert.ok(into.has('/api/v2/flag-status/{flagStatus}/{name}'));
+  assert.equal(t.template('ld', '/api/v2/flag-status/blog/sdk-python', ok('GET', other)).template, '/api/v2/flag-status/{flagStatus}/{name}');
+});
