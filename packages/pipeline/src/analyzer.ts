@@ -121,8 +121,11 @@ class EndpointAggregate {
   lastServer: Endpoint4 | undefined;
   /** Integer path-parameter values seen this batch, by parameter key. */
   readonly idValues = new Map<string, Set<number>>();
+  /** host, method and path: the aggregate's identity (made once; the sampler's key). */
+  readonly key: string;
   constructor(readonly host: string, readonly method: string, readonly path: string, maxConsumers: number) {
     this.consumers = new ConsumerCounts(maxConsumers);
+    this.key = `${host}\u0000${method}\u0000${path}`;
   }
 
   /** Takes in what was aggregated under a template that re-templating merged into this one. */
@@ -306,6 +309,8 @@ export class Analyzer {
   private readonly maxEndpointsPerHost: number;
   /** Templates per host, known from the catalog or made in this run: what the cap counts. */
   private readonly hostTemplates = new Map<string, Set<string>>();
+  /** The aggregates of this batch by host, template and method (a cache of `endpoints`, cleared on merges and drains). */
+  private readonly lookup = new Map<string, Map<string, Map<string, EndpointAggregate>>>();
 
   constructor(opts: AnalyzerOptions = {}) {
     this.detector = opts.detector;
@@ -351,7 +356,8 @@ export class Analyzer {
     for (const m of this.templater.takeMerges()) {
       this.merges.push(m);
       const from = new Set(m.from);
-      this.sampling?.forget([...this.endpoints.values()].filter((ep) => ep.host === m.host && from.has(ep.path)).map((ep) => `${ep.host}\u0000${ep.method}\u0000${ep.path}`));
+      this.lookup.clear();
+      this.sampling?.forget([...this.endpoints.values()].filter((ep) => ep.host === m.host && from.has(ep.path)).map((ep) => ep.key));
       for (const [key, ep] of this.endpoints) {
         if (ep.host !== m.host || !from.has(ep.path)) continue;
         this.endpoints.delete(key);
@@ -370,14 +376,26 @@ export class Analyzer {
     const ev = this.evidence.reset(req.method, res);
     const { template, params: pathParams } = this.template(req.host, req.method, req.path, ev);
     if (this.templater.hasMerges) this.applyMerges();
-    const known = this.templatesOf(req.host);
-    const overflow = !known.has(template) && known.size >= this.maxEndpointsPerHost;
-    const path = overflow ? OVERFLOW_PATH : template;
-    const key = `${req.host}\u0000${req.method}\u0000${path}`;
-    let ep = this.endpoints.get(key);
+    // The common case, an endpoint met before: found by host, template and method without building a key.
+    let ep = this.lookup.get(req.host)?.get(template)?.get(req.method);
+    let overflow = false;
     if (!ep) {
-      this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path, this.maxConsumers)));
-      if (!overflow) known.add(template);
+      const known = this.templatesOf(req.host);
+      overflow = !known.has(template) && known.size >= this.maxEndpointsPerHost;
+      const path = overflow ? OVERFLOW_PATH : template;
+      const key = `${req.host}\u0000${req.method}\u0000${path}`;
+      ep = this.endpoints.get(key);
+      if (!ep) {
+        this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path, this.maxConsumers)));
+        if (!overflow) known.add(template);
+      }
+      if (!overflow) {
+        let byTemplate = this.lookup.get(req.host);
+        if (!byTemplate) this.lookup.set(req.host, (byTemplate = new Map()));
+        let byMethod = byTemplate.get(template);
+        if (!byMethod) byTemplate.set(template, (byMethod = new Map()));
+        byMethod.set(req.method, ep);
+      }
     }
 
     const t = ex.startedAt;
@@ -419,7 +437,7 @@ export class Analyzer {
       countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
       return;
     }
-    if (this.sampling && !this.sampling.full(key, ex)) return;
+    if (this.sampling && !this.sampling.full(ep.key, ex)) return;
     ep.analysed++;
     const auth = [...new Set(creds.map((c) => c.scheme))].sort();
 
@@ -503,6 +521,7 @@ export class Analyzer {
     if (this.merges.length) batch.merges = this.merges;
     this.merges = [];
     this.endpoints = new Map();
+    this.lookup.clear();
     this.tlsHosts = {};
     return batch;
   }
