@@ -1,5 +1,6 @@
 import { paramNameFor, wordParamName } from './param-name.js';
 import { classifySegment, isReservedWord, type SegmentKind } from './segment-kind.js';
+import { skeleton, type Skeleton } from './path-skeleton.js';
 import { maskSimilarity, shapeCluster, shapeMask, WEAK } from './response-shape.js';
 
 /**
@@ -226,6 +227,7 @@ export class PathTemplater {
    * wins, and it is never merged. `{x}` marks a parameter that accepts any value.
    */
   addTemplate(host: string, template: string, acceptAny = true): void {
+    this.fast.clear();
     let node = this.root(host);
     for (const seg of splitPath(template)) {
       const m = TEMPLATE_SEG.exec(seg);
@@ -258,6 +260,7 @@ export class PathTemplater {
    * catalog): new traffic matches it, and evidence may still merge it.
    */
   learnTemplate(host: string, template: string): void {
+    this.fast.clear();
     let node = this.root(host);
     const segs = splitPath(template);
     let apiPrefix = true;
@@ -297,17 +300,44 @@ export class PathTemplater {
   }
 
   template(host: string, path: string, evidence?: TemplateEvidence): TemplateResult {
+    const sk = skeleton(path);
+    const fastKey = sk ? `${host}\u0000${sk.key}` : undefined;
+    if (fastKey !== undefined) {
+      const hit = this.fast.get(fastKey)?.apply(path, sk!);
+      if (hit) return hit;
+    }
     const w = new Walk(splitPath(path), evidence, this);
     const root = this.root(host);
-    let steps = match(root, w, 0, []) ?? this.learn(root, w);
+    let learned = false;
+    let steps = match(root, w, 0, []);
+    if (!steps) {
+      learned = true;
+      steps = this.learn(root, w);
+    }
     if (evidence) this.observe(w, steps);
     if (this.newLiterals >= SETTLE_EVERY || this.crowded) {
       // Bounded memory: decide now rather than keep thousands of literal words until the next settle.
       this.settle();
+      learned = true;
       steps = match(root, w, 0, []) ?? this.learn(root, w);
     }
-    return build(w, steps);
+    const result = build(w, steps);
+    if (fastKey !== undefined && !learned) {
+      const f = FastWalk.of(root, w, steps, result, sk!);
+      if (f) {
+        if (this.fast.size >= FAST_MAX) this.fast.clear();
+        this.fast.set(fastKey, f);
+      }
+    }
+    return result;
   }
+
+  /**
+   * Walks to reuse for paths of one skeleton (host + path without its integer
+   * and UUID segments). Valid while the tree does not change: emptied when it
+   * learns, settles or is told templates.
+   */
+  private readonly fast = new Map<string, FastWalk>();
 
   /**
    * Decides, from all the evidence gathered so far, which sibling words are
@@ -317,6 +347,7 @@ export class PathTemplater {
    * before handing aggregates on (the Analyzer does, in drain()).
    */
   settle(): void {
+    this.fast.clear();
     this.newLiterals = 0;
     this.crowded = false;
     for (const [host, root] of this.roots) this.rejudge(host, root, 0);
@@ -329,6 +360,7 @@ export class PathTemplater {
 
   /** Adds the template for a path that matched nothing known, reusing what prefix exists. */
   private learn(root: TrieNode, w: Walk): TrieNode[] {
+    this.fast.clear();
     const steps: TrieNode[] = [];
     let node = root;
     for (let i = 0; i < w.segs.length; i++) {
@@ -901,6 +933,67 @@ function uniqueName(base: string, used: Set<string>): string {
   for (let n = 2; used.has(name); n++) name = `${base}${n}`; // OpenAPI wants unique names per path
   used.add(name);
   return name;
+}
+
+const FAST_MAX = 50_000;
+
+/**
+ * A walk of the tree that another path of the same skeleton would take
+ * step for step, with nothing to record on the way — so its template can be
+ * reused without walking. Only made when that is certain:
+ * - every step was the first thing `match` tried (a literal child, or for an
+ *   integer or UUID segment the first parameter slot taking that kind), so no
+ *   other branch and no response evidence had a say;
+ * - the integer and UUID segments went into parameter slots (not a literal
+ *   such as a version "2");
+ * - `observe` records nothing on these nodes any more (settled literals,
+ *   typed slots).
+ * A new value still checks that its parent has no literal child of that name.
+ */
+class FastWalk {
+  private constructor(
+    private readonly template: string,
+    /** Per parameter: the hole it takes its value from (index into the skeleton's holes), or -1 and its fixed value. */
+    private readonly params: Array<{ name: string; kind: SegmentKind; hole: number; value: string }>,
+    /** Per hole: the node whose literal children a value must not name. */
+    private readonly parents: TrieNode[],
+  ) {}
+
+  static of(root: TrieNode, w: Walk, steps: TrieNode[], r: TemplateResult, sk: Skeleton): FastWalk | undefined {
+    const holeAt = new Map<number, number>();
+    for (let h = 0; h < sk.holes.length; h += 3) holeAt.set(sk.holes[h]!, h / 3);
+    const parents: Array<TrieNode | undefined> = new Array(sk.holes.length / 3);
+    const params: Array<{ name: string; kind: SegmentKind; hole: number; value: string }> = [];
+    let p = 0;
+    for (let i = 0; i < steps.length; i++) {
+      const node = steps[i]!;
+      const parent = i === 0 ? root : steps[i - 1]!;
+      const e = node.edge!;
+      const hole = holeAt.get(i);
+      if (typeof e === 'string') {
+        if (hole !== undefined) return undefined;
+        if (node.word && node.hits < SETTLED) return undefined;
+        continue;
+      }
+      if (e.words && !e.declared && node.hits < SETTLED) return undefined;
+      if (w.treeKind(i) === 'literal' || parent.literals.has(w.segs[i]!)) return undefined;
+      if (parent.params.find((s) => fitsSuffix(s, w, i) && acceptsAt(s, w, i)) !== e) return undefined;
+      const got = r.params[p++]!;
+      if (hole !== undefined) parents[hole] = parent;
+      params.push({ name: got.name, kind: got.kind, hole: hole ?? -1, value: got.value });
+    }
+    for (const x of parents) if (!x) return undefined;
+    return new FastWalk(r.template, params, parents as TrieNode[]);
+  }
+
+  apply(path: string, sk: Skeleton): TemplateResult | undefined {
+    const holes = sk.holes;
+    for (let h = 0; h < holes.length; h += 3) {
+      if (this.parents[h / 3]!.literals.has(path.slice(holes[h + 1]!, holes[h + 2]!))) return undefined;
+    }
+    const params = this.params.map((q) => ({ name: q.name, value: q.hole < 0 ? q.value : path.slice(holes[q.hole * 3 + 1]!, holes[q.hole * 3 + 2]!), kind: q.kind }));
+    return { template: this.template, params };
+  }
 }
 
 function build(w: Walk, steps: TrieNode[]): TemplateResult {

@@ -64,3 +64,37 @@ test('templates are per host', () => {
   assert.equal(t.template('b', '/things/widget').template, '/things/widget');
   assert.equal(t.template('a', '/things/widget').template, '/things/{thing}');
 });
+
+/**
+ * The fast path (a walk reused for paths of one skeleton: integer and UUID
+ * segments taken out) must answer exactly what walking the tree answers.
+ * These are the cases where a skeleton alone would be wrong.
+ */
+test('reused walks answer what walking answers: versions, literal numbers beside a parameter, UUIDs', () => {
+  const t = new PathTemplater();
+  const ev = { method: 'GET', status: 200 };
+  // Known literal "404" beside the integer parameter, learned before the traffic.
+  t.learnTemplate('h', '/errors/404');
+  for (let i = 0; i < 3000; i++) {
+    assert.equal(t.template('h', `/api/v1/orders/${100000 + i}`, ev).template, '/api/v1/orders/{orderId}');
+    assert.equal(t.template('h', `/errors/${500 + i}`, ev).template, '/errors/{errorId}');
+  }
+  // Same skeleton as the numbers above, but a literal the tree knows: not the parameter.
+  assert.equal(t.template('h', '/errors/404', ev).template, '/errors/404');
+  const r = t.template('h', '/api/v1/orders/7', ev);
+  assert.equal(r.template, '/api/v1/orders/{orderId}');
+  assert.deepEqual(r.params, [{ name: 'orderId', value: '7', kind: 'integer' }]);
+  // Small numbers right after the API prefix are versions: each its own literal, never one parameter.
+  for (let i = 0; i < 100; i++) {
+    assert.equal(t.template('h', `/api/2/carts/${i + 10}`, ev).template, '/api/2/carts/{cartId}');
+    assert.equal(t.template('h', `/api/3/carts/${i + 10}`, ev).template, '/api/3/carts/{cartId}');
+  }
+  // UUIDs, two in one path, values taken from the right places.
+  for (let i = 0; i < 200; i++) {
+    const a = `${String(i).padStart(8, '0')}-e29b-41d4-a716-446655440000`;
+    const b = `550e8400-e29b-41d4-a716-${String(i).padStart(12, '0')}`;
+    const x = t.template('h', `/teams/${a}/members/${b}`, ev);
+    assert.equal(x.template, '/teams/{teamId}/members/{memberId}');
+    assert.deepEqual(x.params.map((p) => p.value), [a, b]);
+  }
+});
