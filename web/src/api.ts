@@ -70,6 +70,7 @@ export interface EndpointDetail extends EndpointSummary {
   declared: Array<{ specId: number; title: string | null; version: string | null; deprecated: boolean }>;
   drift: Array<{ kind: string; where: string; detail: string }>;
   deprecationSignals: number;
+  analysed: number;
 }
 
 export interface Overview {

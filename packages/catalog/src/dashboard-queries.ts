@@ -221,11 +221,13 @@ export interface EndpointDetail extends EndpointSummary {
   drift: Array<{ kind: string; where: string; detail: string }>;
   /** Responses carrying Deprecation or Sunset headers. */
   deprecationSignals: number;
+  /** Hits analysed in full (parameters, bodies, sensitive data, findings); the rest were counted only. */
+  analysed: number;
 }
 
 export function endpointDetail(db: Database.Database, id: number): EndpointDetail | undefined {
-  const row = db.prepare(`SELECT ${ENDPOINT_COLUMNS}, e.http_hits, e.https_hits, e.servers, e.drift, e.deprecation_signals FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE e.id = ?`).get(id) as
-    | (Row & { http_hits: number; https_hits: number; servers: string; drift: string | null; deprecation_signals: number })
+  const row = db.prepare(`SELECT ${ENDPOINT_COLUMNS}, e.http_hits, e.https_hits, e.servers, e.drift, e.deprecation_signals, e.analysed FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE e.id = ?`).get(id) as
+    | (Row & { http_hits: number; https_hits: number; servers: string; drift: string | null; deprecation_signals: number; analysed: number })
     | undefined;
   if (!row) return undefined;
   const summary = summarise(db, [row])[0]!;
@@ -285,6 +287,7 @@ export function endpointDetail(db: Database.Database, id: number): EndpointDetai
     declared,
     drift: parseDrift(row.drift),
     deprecationSignals: row.deprecation_signals,
+    analysed: row.analysed,
   };
 }
 

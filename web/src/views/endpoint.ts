@@ -77,6 +77,7 @@ export function endpointView(): View {
         badge(STATE_LABEL[e.state] ?? e.state, e.state),
         ' · ',
         `${fmtInt(e.hits)} hits`,
+        e.analysed < e.hits ? h('span', { title: 'Every hit is counted; parameters, bodies, sensitive data and findings come from the exchanges analysed in full (sampling).' }, ` (${fmtInt(e.analysed)} analysed in full)`) : null,
         ' · ',
         e.firstSeen ? `first seen ${fmtTime(e.firstSeen)}` : 'declared, never seen in traffic',
         ' · ',
