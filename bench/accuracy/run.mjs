@@ -177,8 +177,14 @@ console.log(
   `${'OVERALL'.padEnd(26)} ${String(totals.ours.true).padStart(5)} ${''.padStart(6)} |             ${fmt(so.ep.p)} ${fmt(so.ep.r)} ${fmt(so.ep.f)} |        ${fmt(so.fp)} ${fmt(so.fr)} |                       ${PEER ? `${fmt(sp.ep.p)} ${fmt(sp.ep.r)} ${fmt(sp.ep.f)} |        ${fmt(sp.fp)} ${fmt(sp.fr)}` : ''}`,
 );
 const minF = Math.min(...rows.map((r) => r.o.ep.f));
-const behind = PEER ? rows.filter((r) => r.p && r.p.ep.f >= r.o.ep.f).map((r) => r.id) : [];
-console.log(`targets: endpoint F1 overall ${fmt(so.ep.f)} (≥ 0.97), worst spec ${fmt(minF)} (≥ 0.90), response-field recall ${so.fr.toFixed(3)} (≥ 0.99)${PEER ? `, specs where har-to-openapi is not behind: ${behind.length ? behind.join(', ') : 'none'}` : ''}`);
+// Compared at the printed precision: a tie at a perfect 1.00 cannot be beaten, and is reported apart.
+const cmp = (r) => Number(fmt(r.o.ep.f)) - Number(fmt(r.p.ep.f));
+const withPeer = PEER ? rows.filter((r) => r.p) : [];
+const ahead = withPeer.filter((r) => cmp(r) > 0).map((r) => r.id);
+const tiedPerfect = withPeer.filter((r) => cmp(r) === 0 && Number(fmt(r.o.ep.f)) === 1).map((r) => r.id);
+const behind = withPeer.filter((r) => cmp(r) < 0 || (cmp(r) === 0 && Number(fmt(r.o.ep.f)) < 1)).map((r) => r.id);
+console.log(`targets: endpoint F1 overall ${fmt(so.ep.f)} (≥ 0.97), worst spec ${fmt(minF)} (≥ 0.90), response-field recall ${so.fr.toFixed(3)} (≥ 0.99)`);
+if (PEER) console.log(`against har-to-openapi: ahead on ${ahead.length} specs, tied at a perfect 1.00 on ${tiedPerfect.length}${tiedPerfect.length ? ` (${tiedPerfect.join(', ')})` : ''}, behind or tied below 1.00 on ${behind.length}${behind.length ? ` (${behind.join(', ')})` : ''}`);
 if (peerFailures.length) console.log(`har-to-openapi gave no result on (left out of its totals): ${peerFailures.join('; ')}`);
 rmSync(tmp, { recursive: true, force: true });
 

@@ -167,7 +167,7 @@ async function monitorInterface(o: MonitorCommandOptions, iface: string, flushMs
 /** The monitor's own memory (the sensor's health: it must stay flat). */
 function memory(): Record<string, number> {
   const m = process.memoryUsage();
-  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, arrayBuffersBytes: m.arrayBuffers };
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, heapTotalBytes: m.heapTotal, externalBytes: m.external, arrayBuffersBytes: m.arrayBuffers };
 }
 
 function describe(name: string, s: LiveStats, exchanges: number, written: string): string {
