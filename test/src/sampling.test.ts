@@ -111,6 +111,22 @@ test('sampling counts every exchange, analyses rare shapes deep into an endpoint
   assert.equal(sampled.parameters.find((p) => p.name === 'limit')?.count, sampled.analysed);
 });
 
+test('a client walking ids after the warm-up is seen: ids are noted from every request, not only the sampled ones', () => {
+  const a = new Analyzer({ detector: createDetector({ key }), sampling: new AnalysisSampler() });
+  let seed = 7;
+  const rand = () => (seed = (seed * 48271) % 2147483647);
+  for (let i = 0; i < 3000; i++) {
+    const ex = order(i);
+    // Requests 2000–2039 ask for 70000, 70001, … 70039 in order; the rest for scattered ids.
+    const id = i >= 2000 && i < 2040 ? 70000 + (i - 2000) : 1_000_000 + (rand() % 1_000_000) * 3;
+    a.add({ ...ex, request: { ...ex.request, path: `/api/orders/${id}` } });
+  }
+  const ep = a.drain().endpoints[0]!;
+  assert.ok(ep.analysed < 300);
+  const p = ep.parameters.find((x) => x.location === 'path');
+  assert.equal(p?.longestRun, 40);
+});
+
 test('sampling is deterministic: the same input gives the same analysis', () => {
   const a = analyse(new AnalysisSampler());
   const b = analyse(new AnalysisSampler());

@@ -437,6 +437,8 @@ export class Analyzer {
       countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
       return;
     }
+    // Which integer ids were asked for, from every request (a client walking ids is seen whatever is sampled).
+    for (const p of pathParams) if (p.kind === 'integer') noteId(ep, p.name, p.value);
     if (this.sampling && !this.sampling.full(ep.key, ex)) return;
     ep.analysed++;
     const auth = [...new Set(creds.map((c) => c.scheme))].sort();
@@ -541,12 +543,6 @@ export class Analyzer {
       if (Number.isFinite(n)) {
         if (p.min === undefined || n < p.min) p.min = n;
         if (p.max === undefined || n > p.max) p.max = n;
-        // Integer ids in paths: remember (boundedly) which were asked for, to see a client walking them.
-        if (location === 'path' && Number.isSafeInteger(n)) {
-          let seen = ep.idValues.get(key);
-          if (!seen) ep.idValues.set(key, (seen = new Set()));
-          if (seen.size < MAX_ID_VALUES) seen.add(n);
-        }
       }
     }
   }
@@ -567,6 +563,16 @@ export class Analyzer {
       b.obs.fields = [...new Set([...(b.obs.fields ?? []), ...names])].slice(0, 200);
     }
   }
+}
+
+/** Remembers (boundedly) an integer path parameter's value, to see a client walking ids. */
+function noteId(ep: EndpointAggregate, name: string, value: string): void {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) return;
+  const key = `path\u0000${name}`;
+  let seen = ep.idValues.get(key);
+  if (!seen) ep.idValues.set(key, (seen = new Set()));
+  if (seen.size < MAX_ID_VALUES) seen.add(n);
 }
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

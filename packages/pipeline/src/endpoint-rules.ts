@@ -44,7 +44,8 @@ export function endpointFindings(e: EndpointFacts): DerivedFinding[] {
       severity: unauth ? 'high' : 'medium',
       owasp: 'API1:2023',
       evidence: `${p.longestRun} consecutive values of ${p.name} requested; responses carry ${responsePii.join(', ')}${unauth ? '; some without credentials' : ''}`,
-      count: p.count,
+      // Every request names the parameter (it is in the path); its own count is out of the exchanges analysed in full.
+      count: e.hits,
     });
   }
 
