@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { capture, cliBin, corpora, runCli, tempDir } from '@overhear/testkit';
+import { capture, cliBin, corpora, repoRoot, runCli, tempDir } from '@overhear/testkit';
+import { killMonitor, readEndpoints, startMonitor, totalHits, waitForEndpoints, type Monitor } from './monitor-kit.js';
 import { Catalog } from '@overhear/catalog';
 
 /**
@@ -69,6 +71,73 @@ test(`ingest killed with SIGKILL ${RUNS} times: the catalog stays whole and a re
     assert.ok(killedMidway >= 1, `some runs were really killed mid-way (${killedMidway}/${RUNS})`);
     console.log(`# ${RUNS} runs, ${killedMidway} killed mid-way, every one whole and completed exactly by a re-run`);
   } finally {
+    cleanup();
+  }
+});
+
+/** What must survive a kill: every endpoint's identity, counts, status codes and sensitive places, and every finding. */
+function summary(db: string): string {
+  const eps = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as Array<Record<string, unknown>>;
+  const fs = JSON.parse(runCli(['findings', '--json', '--db', db]).stdout) as Array<Record<string, unknown>>;
+  const e = eps.map((x) => JSON.stringify([x.host, x.method, x.path, x.hits, x.analysed, x.statusCodes, x.auth, x.state, x.sensitive])).sort();
+  const f = fs.map((x) => JSON.stringify([x.rule, x.host, x.method, x.path, x.count, x.severity])).sort();
+  return [...e, ...f].join('\n');
+}
+
+test(`monitor --pcap-dir killed with SIGKILL ${RUNS} times: the catalog stays whole and a restart completes it exactly`, { timeout: 120_000 + RUNS * 30_000 }, async () => {
+  const { dir, cleanup } = tempDir();
+  let mon: Monitor | undefined;
+  try {
+    const watched = join(dir, 'rotated');
+    mkdirSync(watched);
+    const files = [join(watched, 'cap-1.pcap'), join(watched, 'cap-2.pcapng'), join(watched, 'cap-3.pcap')];
+    copyFileSync(capture('demo.pcap'), files[0]!);
+    copyFileSync(capture('demo.pcapng'), files[1]!);
+    const g = spawnSync(process.execPath, [join(repoRoot, 'bench', 'pcap', 'generate.mjs'), files[2]!, '3'], { encoding: 'utf8' });
+    assert.equal(g.status, 0, g.stderr);
+    // Complete files (old, and nothing is writing them).
+    const old = Date.now() / 1000 - 120;
+    for (const f of files) utimesSync(f, old, old);
+    const ref = join(dir, 'reference.db');
+    assert.equal(runCli(['ingest', '-q', '--db', ref, ...files]).status, 0);
+    const expected = summary(ref);
+    const hits = totalHits(readEndpoints(ref));
+    const args = (db: string): string[] => ['--pcap-dir', watched, '--db', db, '--flush-interval', '0.3', '--file-idle', '0.2', '-q'];
+    /** Runs a monitor until every exchange is in the catalog, then stops it; its exit code. */
+    const complete = async (db: string): Promise<number | null> => {
+      mon = startMonitor(args(db));
+      await waitForEndpoints(db, (e) => totalHits(e) >= hits, 30_000, readEndpoints);
+      return mon.stop();
+    };
+    const t0 = Date.now();
+    assert.equal(await complete(join(dir, 'uninterrupted.db')), 0);
+    const duration = Date.now() - t0;
+    assert.equal(summary(join(dir, 'uninterrupted.db')), expected, 'an uninterrupted monitor gives what ingest gives');
+
+    let seed = 20261123;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    let killedMidway = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const db = join(dir, `run${i}.db`);
+      mon = startMonitor(args(db));
+      await new Promise((r) => setTimeout(r, Math.floor(duration * (0.05 + 0.9 * rnd()))));
+      if (totalHits(readEndpoints(db)) < hits) killedMidway++;
+      await killMonitor(mon);
+      if (existsSync(db)) {
+        const c = new Catalog(db, { readonly: true });
+        try {
+          assert.equal(c.db.pragma('integrity_check', { simple: true }), 'ok', `run ${i}`);
+        } finally {
+          c.close();
+        }
+      }
+      assert.equal(await complete(db), 0, `restart ${i}`);
+      assert.equal(summary(db), expected, `run ${i}: a restart after a kill gives the uninterrupted result`);
+    }
+    assert.ok(killedMidway >= 1, `some runs were really killed mid-way (${killedMidway}/${RUNS})`);
+    console.log(`# monitor: ${RUNS} runs, ${killedMidway} killed before every exchange was written, every one whole and completed exactly by a restart`);
+  } finally {
+    await killMonitor(mon);
     cleanup();
   }
 });
