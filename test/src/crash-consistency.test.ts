@@ -102,10 +102,12 @@ test(`monitor --pcap-dir killed with SIGKILL ${RUNS} times: the catalog stays wh
     assert.equal(runCli(['ingest', '-q', '--db', ref, ...files]).status, 0);
     const expected = summary(ref);
     const hits = totalHits(readEndpoints(ref));
-    const args = (db: string): string[] => ['--pcap-dir', watched, '--db', db, '--flush-interval', '0.3', '--file-idle', '0.2', '-q'];
+    const args = (db: string): string[] => ['--pcap-dir', watched, '--db', db, '--flush-interval', '0.3', '--file-idle', '0.2'];
     /** Runs a monitor until every exchange is in the catalog, then stops it; its exit code. */
     const complete = async (db: string): Promise<number | null> => {
       mon = startMonitor(args(db));
+      // Its first status line: it is running (a SIGTERM while Node is still starting just ends it, with nothing to flush).
+      await mon.waitFor(/^\[/m, 30_000);
       await waitForEndpoints(db, (e) => totalHits(e) >= hits, 30_000, readEndpoints);
       return mon.stop();
     };
