@@ -236,10 +236,8 @@ export class PathTemplater {
         const suffix = m[3]!;
         let slot = node.params.find((p) => p.suffix === suffix && p.prefix === prefix);
         if (!slot) {
-          slot = { name: m[2]!, accepts: acceptAny ? undefined : new Set(ID_FAMILY), words: acceptAny, suffix, prefix, node: new TrieNode(), declared: true };
-          slot.node.parent = node;
-          slot.node.edge = slot;
-          node.params.push(slot);
+          slot = this.newSlot(node, m[2]!, acceptAny ? undefined : new Set(ID_FAMILY), acceptAny, suffix, prefix);
+          slot.declared = true;
         } else if (acceptAny) {
           slot.accepts = undefined;
           slot.words = true;
@@ -647,7 +645,7 @@ export class PathTemplater {
     return next;
   }
 
-  private newSlot(node: TrieNode, name: string, accepts: Set<SegmentKind>, words: boolean, suffix: string, prefix = ''): ParamSlot {
+  private newSlot(node: TrieNode, name: string, accepts: Set<SegmentKind> | undefined, words: boolean, suffix: string, prefix = ''): ParamSlot {
     const slot: ParamSlot = { name, accepts, words, suffix, prefix, node: new TrieNode(), declared: false };
     slot.node.parent = node;
     slot.node.edge = slot;

@@ -80,15 +80,10 @@ export function createDetector(opts: DetectorOptions): Detector {
       return credential === undefined ? { consumers, findings } : { consumers, findings, credential: credential.value, credentialKind: credential.kind };
     },
     credentialId(value, kind) {
-      const ids = credentialIds[kind];
-      let id = ids.get(value);
-      if (id === undefined) {
+      return memo(credentialIds[kind], value, () => {
         const c = credentialId(value, kind);
-        id = `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
-        if (ids.size >= MEMO_MAX) ids.clear();
-        ids.set(value, id);
-      }
-      return id;
+        return `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
+      });
     },
     analyse(ex, ctx) {
       const matches = scanned?.ex === ex ? scanned.matches : scan(ex, ctx.json);

@@ -31,6 +31,17 @@ interface Node {
 
 const newNode = (): Node => ({ literals: new Map(), params: [], ends: undefined, template: undefined });
 
+/** The edge of `node` that takes the values `vt` takes, made when missing: parameters taking the same values at one position share an edge (their names may differ per template). Edges stay in rank order. */
+function paramEdge(node: Node, vt: ValueTest): ParamEdge {
+  let edge = node.params.find((e) => e.key === vt.key);
+  if (!edge) {
+    edge = { ...vt, node: newNode() };
+    node.params.push(edge);
+    node.params.sort((a, b) => a.rank - b.rank);
+  }
+  return edge;
+}
+
 export interface SpecMatch {
   /** The declared template, e.g. "/api/v2/orders/{orderId}". */
   template: string;
@@ -99,14 +110,7 @@ export class SpecMatcher {
       const m = /^\{([^}]+)\}$/.exec(raw);
       if (!m && raw.includes('{')) {
         // Parameters inside a segment ("{name}.{ext}", "names(name='{name}')"): a pattern edge.
-        const vt = segmentPattern(raw);
-        let edge = node.params.find((e) => e.key === vt.key);
-        if (!edge) {
-          edge = { ...vt, node: newNode() };
-          node.params.push(edge);
-          node.params.sort((a, b) => a.rank - b.rank);
-        }
-        node = edge.node;
+        node = paramEdge(node, segmentPattern(raw)).node;
         continue;
       }
       if (!m) {
@@ -116,15 +120,7 @@ export class SpecMatcher {
         continue;
       }
       const schema = op.parameters.find((p) => p.in === 'path' && p.name === m[1])?.schema;
-      const vt = valueTest(schema);
-      // Parameters taking the same values at one position share an edge (their names may differ per template).
-      let edge = node.params.find((e) => e.key === vt.key);
-      if (!edge) {
-        edge = { ...vt, node: newNode() };
-        node.params.push(edge);
-        node.params.sort((a, b) => a.rank - b.rank);
-      }
-      node = edge.node;
+      node = paramEdge(node, valueTest(schema)).node;
     }
     node.ends ??= new Map();
     node.ends.set(op.method.toUpperCase(), op.path);
