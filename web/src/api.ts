@@ -1,26 +1,10 @@
 /** Typed calls to the server's JSON API (see /api/openapi.json). */
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-
-export interface EndpointSummary {
-  id: number;
-  host: string;
-  method: string;
-  path: string;
-  hits: number;
-  /** null for a declared operation never seen in traffic. */
-  firstSeen: string | null;
-  lastSeen: string | null;
-  state: string;
-  stateReason: string | null;
-  risk: number;
-  statusCodes: Record<string, number>;
-  auth: string[];
-  unauthenticatedHits: number;
-  sensitiveTypes: string[];
-  findings: number;
-  maxSeverity: Severity | null;
-}
+// The shapes are the catalog's own (the server sends what its queries return): imported as types
+// only, so nothing of SQLite reaches the browser bundle.
+import type { EndpointSummary, Overview as CatalogOverview, SensorStatus as SensorRow } from '@overhear/catalog';
+export type { EndpointDetail, EndpointSummary, Facets, FindingRow, SensitiveMatrix, ServiceGraph } from '@overhear/catalog';
+export type { JsonSchema, Severity } from '@overhear/model';
 
 export interface Page<T> {
   total: number;
@@ -29,95 +13,17 @@ export interface Page<T> {
   items: T[];
 }
 
-export interface FindingRow {
-  id: number;
-  endpointId: number;
-  rule: string;
-  severity: Severity;
-  owasp: string;
-  host: string;
-  method: string;
-  path: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  evidence: string;
-}
-
-export interface JsonSchema {
-  type?: string | string[];
-  format?: string;
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  required?: string[];
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  [k: string]: unknown;
-}
-
-export interface EndpointDetail extends EndpointSummary {
-  httpHits: number;
-  httpsHits: number;
-  servers: string[];
-  authCounts: Record<string, number>;
-  parameters: Array<{ location: string; name: string; schema: JsonSchema; count: number }>;
-  bodies: Array<{ direction: 'request' | 'response'; status: number; mediaType: string; schema: JsonSchema | null; fields: string[] | null; count: number }>;
-  sensitive: Array<{ location: string; name: string; type: string; preview: string; count: number; firstSeen: string; lastSeen: string }>;
-  findingList: FindingRow[];
-  consumers: Array<{ kind: string; id: string; count: number; firstSeen: string; lastSeen: string }>;
-  traffic: Array<{ hour: string; hits: number }>;
-  declared: Array<{ specId: number; title: string | null; version: string | null; deprecated: boolean }>;
-  drift: Array<{ kind: string; where: string; detail: string }>;
-  deprecationSignals: number;
-  analysed: number;
-}
-
-export interface Overview {
-  hosts: number;
-  endpoints: number;
-  hits: number;
-  sources: number;
-  states: Record<string, number>;
-  sensitiveEndpoints: number;
-  findings: number;
-  findingsBySeverity: Record<Severity, number>;
-  tlsHosts: number;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  newSince: string;
-  newEndpoints: number;
+/** `/api/overview`: the catalog's overview with the riskiest and newest endpoints and the traffic series. */
+export interface Overview extends CatalogOverview {
   topRisks: EndpointSummary[];
   newest: EndpointSummary[];
   traffic: Array<{ hour: string; hits: number }>;
 }
 
-export interface Facets {
-  hosts: Array<{ host: string; endpoints: number }>;
-  states: Record<string, number>;
-  methods: Record<string, number>;
-  auth: Record<string, number>;
-  sensitiveTypes: Record<string, number>;
-}
-
-export interface SensitiveMatrix {
-  types: Array<{ type: string; endpoints: number; count: number }>;
-  endpoints: Array<{ id: number; host: string; method: string; path: string; hits: number; state: string }>;
-  cells: Array<{ endpointId: number; type: string; count: number; locations: string[] }>;
-  thirdParty: Array<{ host: string; type: string; count: number; endpoints: number }>;
-  firstPartyDomains: string[];
-}
-
-export interface ServiceGraph {
-  clientKind: string;
-  clientKinds: Record<string, number>;
-  nodes: Array<{ id: string; kind: 'client' | 'host' | 'group'; label: string; hits: number; host?: string; prefix?: string }>;
-  links: Array<{ source: string; target: string; value: number }>;
-}
-
+/** `/api/sensor`: the sensors' rows and the server's clock. */
 export interface SensorStatus {
   now: string;
-  sensors: Array<{ name: string; updatedAt: string; stats: Record<string, unknown> }>;
+  sensors: SensorRow[];
 }
 
 export class ApiError extends Error {
