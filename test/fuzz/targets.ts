@@ -7,6 +7,7 @@ import { importSpec } from '@overhear/spec';
 import { SchemaAccumulator, parseBody, credentials, PathTemplater } from '@overhear/infer';
 import { createRedactor, createScanner, decodeJwt, evaluateRules } from '@overhear/detect';
 import { repoRoot } from '@overhear/testkit';
+import { openapiSeeds } from './openapi-seeds.js';
 
 /**
  * What the fuzzer feeds: each target takes untrusted bytes the way overhear
@@ -96,9 +97,10 @@ export const targets: Target[] = [
     },
   },
   {
+    // Small inputs (like libFuzzer's -max_len): the demo spec cut into one spec per path, small corpus specs, handwritten ones.
     name: 'openapi',
-    maxLen: 128 * 1024,
-    seeds: () => [readFileSync(join(repoRoot, 'captures/demo-api/openapi.yaml')), ...files(join(corporaDir, 'har/optic'), /\.ya?ml$/, 64 * 1024, 5)],
+    maxLen: 8 * 1024,
+    seeds: () => openapiSeeds(8 * 1024, files(join(corporaDir, 'har/optic'), /\.ya?ml$/, 8 * 1024, 20)),
     run: async (b) => {
       try {
         await importSpec(b.toString('utf8'), 'fuzz.yaml');

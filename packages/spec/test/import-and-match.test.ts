@@ -23,6 +23,24 @@ test('import errors name the file and where', async () => {
   await rejects('openapi: 3.1.0\ninfo: {title: x, version: "1"}\npaths:\n  /a:\n    get:\n      responses:\n        "200": {$ref: "other.yaml#/R"}\n', /unresolvable \$ref "other\.yaml#\/R"/);
 });
 
+test('YAML: 1.2 core schema, repeated keys override, aliases capped', async () => {
+  const head = 'openapi: 3.0.3\ninfo: {title: t, version: 1.10}\n';
+  const op = (schema: string): string => `paths:\n  /a:\n    get:\n      responses:\n        "200": {description: ok, content: {application/json: {schema: ${schema}}}}\n`;
+  const s = await importSpec(head + 'x-dup: 1\nx-dup: 2\n' + op('{type: string, enum: [on, yes, no, 3.0, 0x1F]}'), 's.yaml');
+  assert.equal(s.openapi, '3.0.3');
+  assert.equal(s.version, ''); // 1.10 is a number, as before: version strings must be quoted
+  assert.deepEqual(s.operations[0]!.responses['200']!['application/json'], { type: 'string', enum: ['on', 'yes', 'no', 3, 31] });
+  // Aliases are fine in moderation: 300 uses of a small anchor.
+  const uses = Array.from({ length: 300 }, () => '*n').join(', ');
+  assert.equal((await importSpec(head + `x-n: &n {type: integer}\nx-uses: [${uses}]\n` + op('*n'), 's.yaml')).operations.length, 1);
+  await rejects(head + op('{type: string}') + "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + 'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]\n`).join(''), /not valid YAML: aliases expand the document by more than 100000 nodes/);
+  await rejects(head + op('&s {type: object, properties: {self: *s}}'), /not valid YAML: an alias refers to a node that contains it/);
+  await rejects(head + op('*missing'), /not valid YAML at line 7, column \d+: unidentified alias "missing"/);
+  await rejects('openapi: 3.0.0\n\tpaths: {}\n', /not valid YAML at line 2, column 1: /);
+  await rejects('openapi: 3.0.0\n---\nopenapi: 3.0.0\n', /not valid YAML: the file holds more than one document/);
+  await rejects('# nothing but a comment\n', /not an OpenAPI document: the top level is not an object/);
+});
+
 test('servers give hosts and base paths; 2.0 host + basePath; variables take their defaults', async () => {
   const s3 = await importSpec('openapi: 3.0.0\ninfo: {title: t, version: "1"}\nservers:\n  - url: "https://{region}.api.example.com:8443/v2"\n    variables: {region: {default: eu}}\npaths:\n  /orders/{id}:\n    get: {responses: {"200": {description: ok}}}\n', 's.yaml');
   assert.deepEqual(s3.hosts, ['eu.api.example.com:8443']);
