@@ -76,7 +76,11 @@ export interface Exchange {
 }
 
 export function headerValue(headers: readonly Header[], name: string): string | undefined {
-  for (const [k, v] of headers) if (k === name) return v;
+  // indexed: this runs several times on every exchange
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    if (h[0] === name) return h[1];
+  }
   return undefined;
 }
 

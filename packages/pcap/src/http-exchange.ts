@@ -47,6 +47,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
     request,
   };
   const res = tx.resp;
+  let sb: Body | undefined;
   if (res) {
     const response: HttpResponse = {
       status: res.status,
@@ -54,16 +55,16 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
       httpVersion: res.version,
       headers: res.headers,
     };
-    const b = finishBody(res, lim, flags);
-    if (b) response.body = b;
+    sb = finishBody(res, lim, flags);
+    if (sb) response.body = sb;
     if (res.interrupted || !tx.respDone) flags.push('response-interrupted');
     ex.response = response;
     ex.durationMs = Math.max(0, Math.round((res.endTs - req.startTs) * 1000) / 1000);
   }
   if (tx.upgrade) flags.push('upgrade');
   if (tx.connect) flags.push('connect');
-  const coded = [rb, ex.response?.body].filter((b): b is CodedBody => b instanceof CodedBody);
-  if (coded.length) {
+  if (rb instanceof CodedBody || sb instanceof CodedBody) {
+    const coded = [rb, sb].filter((b): b is CodedBody => b instanceof CodedBody);
     // Whether decoding was capped or failed is known once decoded: reading the flags decodes.
     Object.defineProperty(ex, 'flags', {
       enumerable: true,
@@ -155,13 +156,24 @@ class CodedBody implements Body {
   }
 }
 
+/** The last Host value normalised, and the result: consecutive requests nearly always name the same host, and one string object for it makes every later lookup of it cheaper. */
+let lastRawHost = '';
+let lastHost = '';
+
 /** Host header lower-cased without the default port; the server address when absent. */
 export function normalizeHost(h: string | undefined, fallback: string): string {
   if (h === undefined) return fallback;
+  if (h === lastRawHost) return lastHost || fallback;
+  lastRawHost = h;
+  lastHost = hostOf(h);
+  return lastHost || fallback;
+}
+
+function hostOf(h: string): string {
   let x = h.toLowerCase();
   if (x.endsWith(':80')) x = x.slice(0, -3);
   if (x.endsWith('.')) x = x.slice(0, -1);
-  return x || fallback;
+  return x;
 }
 
 const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;

@@ -1,5 +1,6 @@
 import type { Header } from '@overhear/model';
 import { BodyCollector } from './body-collector.js';
+import { methodName } from './header-names.js';
 import type { Budget } from './budget.js';
 
 export const BODY_NONE = 0;
@@ -60,6 +61,11 @@ const TRAILERS = 6;
 const BODY_CLOSE = 7;
 const PASSTHRU = 8;
 const SYNC = 9;
+
+/** "HTTP" in any case at the start. */
+function startsWithHttp(w: string): boolean {
+  return (w.charCodeAt(0) | 0x20) === 104 && (w.charCodeAt(1) | 0x20) === 116 && (w.charCodeAt(2) | 0x20) === 116 && (w.charCodeAt(3) | 0x20) === 112;
+}
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
 const LF_LF = Buffer.from('\n\n', 'latin1');
@@ -295,7 +301,7 @@ export class HttpStream {
       const w = Math.min(n, p + this.window);
       const win = latin1(v, p, w);
       const crlf = win.indexOf('\r\n\r\n');
-      if (crlf >= 0 && (this.isRequest || (/^http/i.test(win) && !this.owner.expectsHttp09()))) {
+      if (crlf >= 0 && (this.isRequest || (startsWithHttp(win) && !this.owner.expectsHttp09()))) {
         const t = win.slice(0, crlf + 4);
         if (t.indexOf('\n\n') < 0) {
           // the window follows the heads of this stream: shrinks slowly, grows at once (below)
@@ -570,6 +576,23 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 
 function requestLine(m: HttpMessage, line: string): boolean {
+  // fast path: "METHOD target HTTP/x.y", single spaces, no tabs where the slow path would trim them
+  const sp = line.indexOf(' ');
+  if (sp > 0) {
+    const last = line.lastIndexOf(' ');
+    if (last > sp + 1 && line.startsWith('HTTP/', last + 1) && line.indexOf(' ', sp + 1) === last) {
+      const c1 = line.charCodeAt(sp + 1);
+      const c2 = line.charCodeAt(last - 1);
+      const method = methodName(line, sp);
+      const version = line.slice(last + 6);
+      if (c1 !== 9 && c2 !== 9 && version.indexOf('\t') < 0 && (KNOWN_METHODS.has(method) || TOKEN.test(method))) {
+        m.method = method;
+        m.target = line.slice(sp + 1, last);
+        m.version = version;
+        return true;
+      }
+    }
+  }
   // the method ends at the first space or tab
   let cut = 0;
   const ln = line.length;

@@ -405,13 +405,17 @@ export class Analyzer {
     if (ex.scheme === 'https') ep.https++;
     else ep.http++;
     bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
-    if (ex.server && ep.servers.size < 16 && ex.server !== ep.lastServer) {
-      ep.lastServer = ex.server;
-      ep.servers.add(`${ex.server.ip}:${ex.server.port}`);
+    const server = ex.server;
+    if (server && ep.servers.size < 16 && (server.port !== ep.lastServer?.port || server.ip !== ep.lastServer.ip)) {
+      // compared by value: each connection has its own address object, and connections interleave
+      ep.lastServer = server;
+      ep.servers.add(`${server.ip}:${server.port}`);
     }
     if (res) {
       bump(ep.status, res.status);
-      for (const [n] of res.headers) {
+      const hs = res.headers;
+      for (let i = 0; i < hs.length; i++) {
+        const n = hs[i]![0];
         if (n === 'deprecation' || n === 'sunset') {
           ep.deprecationSignals++;
           break;

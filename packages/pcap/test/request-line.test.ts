@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { httpConversation, pcapFile } from './fixtures.js';
+import { ingestBytes } from './helpers.js';
+
+/**
+ * Request lines take a fast path when they are "METHOD target HTTP/x.y" with
+ * single spaces; anything else goes the lenient way. Both must agree: these
+ * lines sit on the border between the two.
+ */
+const cases: Array<[line: string, method: string, target: string, version: string]> = [
+  ['GET /a HTTP/1.1', 'GET', '/a', '1.1'],
+  ['get /a HTTP/1.1', 'get', '/a', '1.1'],
+  ['PROPFIND /dav/ HTTP/1.1', 'PROPFIND', '/dav/', '1.1'],
+  ['GET /a\tb HTTP/1.1', 'GET', '/a\tb', '1.1'],
+  ['GET \t/x HTTP/1.1', 'GET', '/x', '1.1'],
+  ['GET /x\t HTTP/1.1', 'GET', '/x', '1.1'],
+  ['GET /x HTTP/1.1\t', 'GET', '/x', '1.1'],
+  ['GET  /x HTTP/1.1', 'GET', '/x', '1.1'],
+  ['GET /x  HTTP/1.0', 'GET', '/x', '1.0'],
+  ['GET\t/x HTTP/1.1', 'GET', '/x', '1.1'],
+  ['DELETE /orders/7 HTTP/1.1', 'DELETE', '/orders/7', '1.1'],
+  ['OPTIONS * HTTP/1.1', 'OPTIONS', '*', '1.1'],
+];
+
+for (const [line, method, target, version] of cases) {
+  test(`request line ${JSON.stringify(line)}`, async () => {
+    const raw = Buffer.from(`${line}\r\nHost: fixture.local\r\n\r\n`, 'latin1');
+    const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
+    assert.equal(exchanges.length, 1);
+    const r = exchanges[0]!.request;
+    assert.equal(r.method, method);
+    assert.equal(r.path, target);
+    assert.equal(r.httpVersion, version);
+    assert.equal(r.host, 'fixture.local');
+    assert.equal(exchanges[0]!.response?.status, 200);
+  });
+}
+
+test('a method with a character outside the token set is not a request', async () => {
+  const raw = Buffer.from('GE(T /x HTTP/1.1\r\nHost: fixture.local\r\n\r\n', 'latin1');
+  const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
+  assert.equal(exchanges.length, 0);
+});
