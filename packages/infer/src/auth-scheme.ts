@@ -1,22 +1,18 @@
 import type { AuthScheme, Exchange } from '@overhear/model';
+import { NameSet } from './name-set.js';
 
 /**
  * Which credentials a request carries, by scheme. Only names and shapes are
  * looked at; values are never returned. An empty list means unauthenticated.
  */
 
-const API_KEY_HEADERS = new Set([
+const API_KEY_HEADERS = new NameSet([
   'x-api-key', 'api-key', 'apikey', 'x-apikey', 'x-auth-token', 'x-access-token', 'x-token', 'x-api-token',
   'x-functions-key', 'ocp-apim-subscription-key', 'x-goog-api-key', 'private-token', 'x-client-secret',
 ]);
 // A generic `token` is left out on purpose: in guest and tracking links it is a capability
 // handed to anyone with the URL, not a credential that identifies a caller.
-const API_KEY_QUERY = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'auth_token', 'apitoken', 'api_token', 'client_secret', 'subscription-key']);
-const lengths = (s: Set<string>): number[] => [...s].map((n) => n.length);
-const API_KEY_HEADER_MIN = Math.min(...lengths(API_KEY_HEADERS));
-const API_KEY_HEADER_MAX = Math.max(...lengths(API_KEY_HEADERS));
-const API_KEY_QUERY_MIN = Math.min(...lengths(API_KEY_QUERY));
-const API_KEY_QUERY_MAX = Math.max(...lengths(API_KEY_QUERY));
+const API_KEY_QUERY = new NameSet(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'auth_token', 'apitoken', 'api_token', 'client_secret', 'subscription-key']);
 const SESSION_COOKIE = /^(sid|ssid|session|sessionid|session_id|sess|connect\.sid|jsessionid|phpsessid|aspsessionid\w*|asp\.net_sessionid|_session_id|.*_session|.*session|auth|auth_token|access_token|token|jwt|remember_token|laravel_session)$/i;
 
 export function authSchemes(ex: Exchange): AuthScheme[] {
@@ -31,7 +27,7 @@ export interface Credential {
 
 export function credentials(ex: Exchange): Credential[] {
   const found: Credential[] = [];
-  // indexed loops and a cheap test before the set lookups: this runs on every exchange
+  // indexed loops, names tested without hashing them: this runs on every exchange
   const headers = ex.request.headers;
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!;
@@ -45,14 +41,14 @@ export function credentials(ex: Exchange): Credential[] {
         const cname = (eq < 0 ? part : part.slice(0, eq)).trim();
         if (cname && SESSION_COOKIE.test(cname) && part.slice(eq + 1).trim()) add(found, 'session-cookie', cname);
       }
-    } else if (name.length >= API_KEY_HEADER_MIN && name.length <= API_KEY_HEADER_MAX && API_KEY_HEADERS.has(name) && value.trim()) {
+    } else if (API_KEY_HEADERS.has(name) && value.trim()) {
       add(found, 'api-key-header', name);
     }
   }
   const query = ex.request.query;
   for (let i = 0; i < query.length; i++) {
     const [name, value] = query[i]!;
-    if (value && name.length >= API_KEY_QUERY_MIN && name.length <= API_KEY_QUERY_MAX && API_KEY_QUERY.has(name.toLowerCase())) add(found, 'api-key-query', name);
+    if (value && API_KEY_QUERY.hasIgnoringCase(name)) add(found, 'api-key-query', name);
   }
   return found;
 }

@@ -119,7 +119,7 @@ class EndpointAggregate {
   readonly servers = new Set<string>();
   /** The server address last added to `servers` (most exchanges of a connection share it). */
   lastServer: Endpoint4 | undefined;
-  /** Integer path-parameter values seen this batch, by parameter key. */
+  /** Integer path-parameter values seen this batch, by path parameter name (a constant of the template: no key to build per request). */
   readonly idValues = new Map<string, Set<number>>();
   /** host, method and path: the aggregate's identity (made once; the sampler's key). */
   readonly key: string;
@@ -153,11 +153,11 @@ class EndpointAggregate {
         if (p.min !== undefined && (q.min === undefined || p.min < q.min)) q.min = p.min;
         if (p.max !== undefined && (q.max === undefined || p.max > q.max)) q.max = p.max;
       } else if (this.params.size < 500) this.params.set(key, { ...p, name });
-      const ids = o.idValues.get(k);
+      const ids = p.location === 'path' ? o.idValues.get(p.name) : undefined;
       if (ids) {
-        const mine = this.idValues.get(key) ?? new Set<number>();
+        const mine = this.idValues.get(name) ?? new Set<number>();
         for (const n of ids) if (mine.size < MAX_ID_VALUES) mine.add(n);
-        this.idValues.set(key, mine);
+        this.idValues.set(name, mine);
       }
     }
     for (const [name, value] of rename.values) {
@@ -511,7 +511,7 @@ export class Analyzer {
         statusCodes: Object.fromEntries([...ep.status].map(([k, v]) => [String(k), v])),
         auth: Object.fromEntries(ep.auth),
         parameters: [...ep.params].map(([k, p]) => {
-          const ids = ep.idValues.get(k);
+          const ids = p.location === 'path' ? ep.idValues.get(p.name) : undefined;
           return ids ? { ...p, longestRun: longestRun(ids) } : p;
         }),
         bodies: [...ep.bodies.values()].map(({ obs, acc }) => (acc ? { ...obs, schema: acc.toSchema() } : obs)),
@@ -573,9 +573,8 @@ export class Analyzer {
 function noteId(ep: EndpointAggregate, name: string, value: string): void {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) return;
-  const key = `path\u0000${name}`;
-  let seen = ep.idValues.get(key);
-  if (!seen) ep.idValues.set(key, (seen = new Set()));
+  let seen = ep.idValues.get(name);
+  if (!seen) ep.idValues.set(name, (seen = new Set()));
   if (seen.size < MAX_ID_VALUES) seen.add(n);
 }
 
