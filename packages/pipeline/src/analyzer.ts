@@ -431,8 +431,8 @@ export class Analyzer {
     const observed = overflow ? undefined : this.detector?.observe(ex);
     if (observed) {
       this.addFindings(ep, observed.findings, t);
-      for (const c of observed.consumers) ep.consumers.add(c.kind, c.id, t);
-      if (observed.credential !== undefined) ep.consumers.add('credential', observed.credential, t, this.credentialId, observed.credentialKind ?? 'authorization');
+      for (const c of observed.consumers) if (c.kind !== 'credential') ep.consumers.add(c.kind, c.id, t);
+      if (observed.credential !== undefined) ep.consumers.addCredential(observed.credential, t, this.credentialId, observed.credentialKind ?? 'authorization');
     }
 
     if (overflow) {

@@ -1,4 +1,5 @@
 import type { ConsumerObservation } from '@overhear/model';
+import { hash53 } from './string-hash.js';
 
 type Kind = ConsumerObservation['kind'];
 
@@ -9,42 +10,49 @@ interface Count {
   lastSeen: number;
 }
 
-const same = (key: string): string => key;
-
-/** Computes a caller's id from its key and a detail of how it was found (a credential's kind). */
-export type IdOf<A> = (key: string, arg: A) => string;
-
 /**
  * Distinct callers of one endpoint and how often each called, bounded to
  * `max` (beyond it new callers are not counted; known ones still are).
- * Keyed per kind by what identifies the caller in memory: the id itself for
- * addresses and user-agent families, the raw credential for credentials —
- * whose id (a keyed hash) is computed once when the caller is admitted, not
- * on every request. Only ids leave (`list`).
+ * Addresses and user-agent families are keyed by their id; credentials by a
+ * hash of the raw value (see hash53), and their id (a keyed hash) is computed
+ * once when the caller is admitted, not on every request. Only ids leave
+ * (`list`).
  */
 export class ConsumerCounts {
-  private readonly byKind: Record<Kind, Map<string, Count>> = { 'client-ip': new Map(), 'user-agent': new Map(), credential: new Map() };
+  private readonly byKind: { 'client-ip': Map<string, Count>; 'user-agent': Map<string, Count>; credential: Map<number, Count> } = {
+    'client-ip': new Map(),
+    'user-agent': new Map(),
+    credential: new Map(),
+  };
   size = 0;
 
   constructor(private readonly max: number) {}
 
-  add<A>(kind: Kind, key: string, t: number, idOf: IdOf<A> = same, arg?: A): void {
+  add(kind: 'client-ip' | 'user-agent', id: string, t: number): void {
     const m = this.byKind[kind];
-    const c = m.get(key);
-    if (c) {
-      c.count++;
-      if (t < c.firstSeen) c.firstSeen = t;
-      if (t > c.lastSeen) c.lastSeen = t;
-    } else if (this.size < this.max) {
-      m.set(key, { id: idOf(key, arg as A), count: 1, firstSeen: t, lastSeen: t });
+    const c = m.get(id);
+    if (c) seen(c, t);
+    else if (this.size < this.max) {
+      m.set(id, { id, count: 1, firstSeen: t, lastSeen: t });
+      this.size++;
+    }
+  }
+
+  /** A request presenting credential `value` (raw, never kept); `idOf` names it when first admitted. */
+  addCredential<A>(value: string, t: number, idOf: (value: string, arg: A) => string, arg: A): void {
+    const key = hash53(value);
+    const c = this.byKind.credential.get(key);
+    if (c) seen(c, t);
+    else if (this.size < this.max) {
+      this.byKind.credential.set(key, { id: idOf(value, arg), count: 1, firstSeen: t, lastSeen: t });
       this.size++;
     }
   }
 
   absorb(o: ConsumerCounts): void {
     for (const kind of Object.keys(o.byKind) as Kind[]) {
-      const mine = this.byKind[kind];
-      for (const [key, c] of o.byKind[kind]) {
+      const mine = this.byKind[kind] as Map<unknown, Count>;
+      for (const [key, c] of o.byKind[kind] as Map<unknown, Count>) {
         const d = mine.get(key);
         if (d) {
           d.count += c.count;
@@ -75,4 +83,10 @@ export class ConsumerCounts {
     }
     return [...out.values()];
   }
+}
+
+function seen(c: Count, t: number): void {
+  c.count++;
+  if (t < c.firstSeen) c.firstSeen = t;
+  if (t > c.lastSeen) c.lastSeen = t;
 }

@@ -1,6 +1,7 @@
 import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
 import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
 import type { CredentialKind, Detection, Detector } from './analyzer.js';
+import { hash53 } from './string-hash.js';
 
 export interface DetectorOptions {
   /** The per-catalog secret for keyed hashes (Catalog.secretKey()). */
@@ -12,7 +13,7 @@ export interface DetectorOptions {
 /** Most entries kept by each memo below; one is emptied when full (a flood of distinct values only costs recomputation). */
 const MEMO_MAX = 10_000;
 
-function memo<V>(m: Map<string, V>, key: string, make: () => V): V {
+function memo<K, V>(m: Map<K, V>, key: K, make: () => V): V {
   let v = m.get(key);
   if (v === undefined) {
     if (m.size >= MEMO_MAX) m.clear();
@@ -38,7 +39,8 @@ export function createDetector(opts: DetectorOptions): Detector {
   const stuffing = new CredentialStuffingDetector();
   const clientIds = new Map<string, string>();
   const agentFamilies = new Map<string, string>();
-  const credentialIds: Record<CredentialKind, Map<string, string>> = { authorization: new Map(), key: new Map(), session: new Map() };
+  // by hash53 of the value: a raw credential is not kept (nor the request head a slice of it would hold on to)
+  const credentialIds: Record<CredentialKind, Map<number, string>> = { authorization: new Map(), key: new Map(), session: new Map() };
   // Exchanges of one connection share the client and usually the user agent: the last ones are kept at hand.
   let lastClient: Endpoint4 | undefined;
   let lastClientId = '';
@@ -80,7 +82,7 @@ export function createDetector(opts: DetectorOptions): Detector {
       return credential === undefined ? { consumers, findings } : { consumers, findings, credential: credential.value, credentialKind: credential.kind };
     },
     credentialId(value, kind) {
-      return memo(credentialIds[kind], value, () => {
+      return memo(credentialIds[kind], hash53(value), () => {
         const c = credentialId(value, kind);
         return `${c.scheme}:${redactor.hash(c.value).slice(0, 16)}${c.label ? ` ${c.label}` : ''}`;
       });

@@ -1,0 +1,19 @@
+/**
+ * A 53-bit hash of a string (two 32-bit FNV-1a variants), as a safe integer.
+ * Keys maps of values that recur on nearly every request (credentials) by a
+ * number: the map then holds no string from the request (a slice of it would
+ * keep the whole head alive until the map is emptied), and a JS loop over a
+ * short string costs less than V8 hashing a fresh one. In memory only; two
+ * values meeting on one hash (odds ~n²/2⁵⁴) are counted as one.
+ */
+export function hash53(s: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) >>> 11);
+}
