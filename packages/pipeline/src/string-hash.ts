@@ -7,6 +7,15 @@
  * values meeting on one hash (odds ~n²/2⁵⁴) are counted as one.
  */
 export function hash53(s: string): number {
+  hashParts(s);
+  return (partA >>> 0) * 0x200000 + ((partB >>> 0) >>> 11);
+}
+
+/** The two 32-bit halves of the last hashParts(), as signed integers (small integers to V8: no boxing). */
+export let partA = 0;
+export let partB = 0;
+
+export function hashParts(s: string): void {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
   for (let i = 0; i < s.length; i++) {
@@ -15,5 +24,6 @@ export function hash53(s: string): number {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) >>> 11);
+  partA = a | 0;
+  partB = b | 0;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConsumerCounts } from '../src/consumer-counts.js';
-import { hash53 } from '../src/string-hash.js';
+import { hash53, hashParts, partA } from '../src/string-hash.js';
 
 test('hash53: safe integers, no collision among 300k tokens that differ in one or two characters', () => {
   const seen = new Set<number>();
@@ -37,4 +37,29 @@ test('ConsumerCounts: credentials counted by value, named once when admitted, bo
   d.absorb(c);
   assert.equal(d.list().find((x) => x.kind === 'credential' && x.id === 'authorization:7:1'), undefined, 'absorbed by key: token-a keeps the id it was first named with here');
   assert.equal(d.list().filter((x) => x.kind === 'credential').reduce((n, x) => n + x.count, 0), 5);
+});
+
+test('ConsumerCounts: two credentials whose key halves collide stay two callers, also when absorbed', () => {
+  // find two tokens that share the 30-bit key half (birthday bound: ~2^15 tries)
+  const byKey = new Map<number, string>();
+  let pair: [string, string] | undefined;
+  for (let i = 0; !pair; i++) {
+    const v = `tok-${i}`;
+    hashParts(v);
+    const k = partA >>> 2;
+    const other = byKey.get(k);
+    if (other !== undefined) pair = [other, v];
+    else byKey.set(k, v);
+  }
+  const idOf = (v: string): string => `id-${v}`;
+  const c = new ConsumerCounts(10);
+  c.addCredential(pair[0], 1, idOf, null);
+  c.addCredential(pair[1], 2, idOf, null);
+  c.addCredential(pair[1], 3, idOf, null);
+  const counts = (x: ConsumerCounts) => Object.fromEntries(x.list().map((o) => [o.id, o.count]));
+  assert.deepEqual(counts(c), { [`id-${pair[0]}`]: 1, [`id-${pair[1]}`]: 2 });
+  const d = new ConsumerCounts(10);
+  d.addCredential(pair[1], 0, idOf, null);
+  d.absorb(c);
+  assert.deepEqual(counts(d), { [`id-${pair[0]}`]: 1, [`id-${pair[1]}`]: 3 });
 });
