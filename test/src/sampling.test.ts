@@ -127,6 +127,27 @@ test('a client walking ids after the warm-up is seen: ids are noted from every r
   assert.equal(p?.longestRun, 40);
 });
 
+test('a huge page size asked once after the warm-up is found: the rule runs on every exchange, and only once on an analysed one', () => {
+  const run = (sampling: AnalysisSampler | undefined) => {
+    const a = new Analyzer({ detector: createDetector({ key }), ...(sampling ? { sampling } : {}) });
+    for (let i = 0; i < 3000; i++) {
+      // same query names throughout: the signature does not change, only the value
+      const limit = i === 2222 ? '100000' : i < 3 ? '500' : '20';
+      a.add(order(i, { query: [['limit', limit]] }));
+    }
+    return a.drain().endpoints[0]!;
+  };
+  const sampled = run(new AnalysisSampler());
+  const full = run(undefined);
+  assert.ok(sampled.analysed < 300);
+  const paging = (e: EndpointObservation) => e.findings.filter((f) => f.rule === 'unbounded-page-size').map((f) => `${f.evidence} ${f.count}`);
+  assert.deepEqual(paging(sampled), paging(full));
+  // 500 three times in the warm-up (analysed in full, counted once each) and 100000 once, deep in the sampled stretch
+  assert.equal(paging(full).length, 1);
+  assert.match(paging(full)[0]!, /limit=(100000|500).* 4$/);
+  assert.match(paging(full)[0]!, /limit=100000/);
+});
+
 test('sampling is deterministic: the same input gives the same analysis', () => {
   const a = analyse(new AnalysisSampler());
   const b = analyse(new AnalysisSampler());

@@ -21,5 +21,5 @@ export { looksLikePassword } from './classifiers/password.js';
 export { looksRandomToken, shannonEntropy } from './classifiers/entropy.js';
 export { classifyKey, type KeyType } from './classifiers/cloud-keys.js';
 export { parseAuthorization, isBasicCredential, hasUrlCredentials, type AuthCredential } from './classifiers/authorization.js';
-export { evaluateRules, RULES, DEFAULT_MAX_SESSION_COOKIE_SECONDS, DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_MAX_PAGE_SIZE, CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions, type Rule, type RuleContext, type RuleHit } from './rules/index.js';
+export { evaluateRules, RULES, EVERY_EXCHANGE_RULES, ANALYSIS_RULES, DEFAULT_MAX_SESSION_COOKIE_SECONDS, DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_MAX_PAGE_SIZE, CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions, type Rule, type RuleContext, type RuleHit } from './rules/index.js';
 export { riskScore, type RiskInput } from './risk.js';

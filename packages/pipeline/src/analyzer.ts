@@ -59,7 +59,7 @@ export interface ExchangeContext {
 /**
  * Detection in two depths. `observe` sees every exchange and must stay cheap:
  * who calls (consumers) and what needs every request to be seen (failed-login
- * floods). `analyse` sees the exchanges analysed in full (see AnalysisSampler):
+ * floods, page sizes asked for). `analyse` sees the exchanges analysed in full (see AnalysisSampler):
  * sensitive data and per-exchange findings.
  */
 export interface Detector {

@@ -1,5 +1,5 @@
 import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
-import { CredentialStuffingDetector, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
+import { ANALYSIS_RULES, CredentialStuffingDetector, EVERY_EXCHANGE_RULES, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
 import type { CredentialKind, Detection, Detector } from './analyzer.js';
 import { hash53 } from './string-hash.js';
 
@@ -78,6 +78,9 @@ export function createDetector(opts: DetectorOptions): Detector {
         scanned = { ex, matches };
         findings = stuffing.observe(ex, matches).map(toFinding);
       }
+      // rules that need no scan and cost little run here, on every exchange: sampling cannot hide what they see
+      const cheap = evaluateRules(ex, [], rules, EVERY_EXCHANGE_RULES);
+      if (cheap.length) findings = [...findings, ...cheap.map(toFinding)];
       const credential = credentialSource(ex);
       return credential === undefined ? { consumers, findings } : { consumers, findings, credential: credential.value, credentialKind: credential.kind };
     },
@@ -92,7 +95,7 @@ export function createDetector(opts: DetectorOptions): Detector {
       scanned = undefined;
       return {
         sensitive: matches.map((m) => ({ type: m.type, location: m.location, name: m.name, preview: m.preview, hash: m.hash })),
-        findings: evaluateRules(ex, matches, rules).map(toFinding),
+        findings: evaluateRules(ex, matches, rules, ANALYSIS_RULES).map(toFinding),
       };
     },
   };

@@ -41,6 +41,10 @@ export { DEFAULT_MAX_PAGE_SIZE } from './unbounded-page-size.js';
 export { CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions } from './credential-stuffing.js';
 
 export const RULES: readonly Rule[] = [piiInUrl, secretInUrl, cleartextSensitive, longLivedSessionCookie, secretInResponse, piiToThirdParty, verboseError, permissiveCors, weakJwt, unauthenticatedPii, unboundedPageSize];
+/** Rules cheap enough to run on every exchange, so that sampling cannot hide what they see. */
+export const EVERY_EXCHANGE_RULES: readonly Rule[] = [unboundedPageSize];
+/** The rest: run on the exchanges analysed in full. */
+export const ANALYSIS_RULES: readonly Rule[] = RULES.filter((r) => !EVERY_EXCHANGE_RULES.includes(r));
 
 export function evaluateRules(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext = {}, rules: readonly Rule[] = RULES): RuleHit[] {
   const out: RuleHit[] = [];

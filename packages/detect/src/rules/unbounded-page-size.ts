@@ -10,6 +10,22 @@ export const DEFAULT_MAX_PAGE_SIZE = 100;
 
 const PAGE_SIZE_NAMES = new Set(['limit', 'size', 'per_page', 'perpage', 'page_size', 'pagesize', 'count', 'max', 'top', 'first', 'take', 'maxresults', 'max_results', 'rows', 'results', 'pagelimit', 'page_limit']);
 
+/** Digits only, 1 to 12 of them (a page size, not an id or a float). */
+function isCount(v: string): boolean {
+  if (v.length === 0 || v.length > 12) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * Cheap enough for every request (it runs outside sampling, so a large page
+ * size asked once deep into a busy endpoint is still seen): values are
+ * looked at before names, and a value with fewer digits than the limit
+ * cannot exceed it.
+ */
 export const unboundedPageSize: Rule = {
   id: 'unbounded-page-size',
   severity: 'medium',
@@ -18,12 +34,16 @@ export const unboundedPageSize: Rule = {
     const status = ex.response?.status ?? 0;
     if (status < 200 || status >= 300) return [];
     const max = ctx.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
-    for (const [name, value] of ex.request.query) {
+    const minDigits = String(Math.max(0, Math.floor(max))).length;
+    const query = ex.request.query;
+    for (let i = 0; i < query.length; i++) {
+      const [name, value] = query[i]!;
+      if (value.length < minDigits || !isCount(value)) continue;
+      const v = Number(value);
+      if (v <= max) continue;
       const n = name.toLowerCase().replace(/[-.]/g, '_');
       if (!PAGE_SIZE_NAMES.has(n) && !PAGE_SIZE_NAMES.has(n.replace(/_/g, ''))) continue;
-      if (!/^\d{1,12}$/.test(value)) continue;
-      const v = Number(value);
-      if (v > max) return [hit(this, `${name}=${v} accepted (status ${status}; over ${max})`)];
+      return [hit(this, `${name}=${v} accepted (status ${status}; over ${max})`)];
     }
     return [];
   },
