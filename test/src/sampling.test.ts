@@ -148,6 +148,18 @@ test('a huge page size asked once after the warm-up is found: the rule runs on e
   assert.match(paging(full)[0]!, /limit=100000/);
 });
 
+test('"sampling": false in the live pipeline: everything analysed, except under overload', () => {
+  const s = new AnalysisSampler({ all: true });
+  const ex = order(1);
+  for (let i = 0; i < 1000; i++) assert.equal(s.full('k', ex), true);
+  s.shed(3);
+  s.newInterval();
+  assert.deepEqual([1, 2, 3, 4, 5].map(() => s.full('k', ex)), [true, true, true, false, false]);
+  s.shed(undefined);
+  assert.equal(s.full('k', ex), true);
+  assert.equal(s.counted, 2);
+});
+
 test('sampling is deterministic: the same input gives the same analysis', () => {
   const a = analyse(new AnalysisSampler());
   const b = analyse(new AnalysisSampler());

@@ -103,7 +103,7 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
 
   let analyzer: Analyzer | undefined;
   // Sampling off still needs a sampler for shedding under overload: one that analyses everything otherwise.
-  const sampler = new AnalysisSampler(cfg.sampling === false ? { warmup: Number.MAX_SAFE_INTEGER, perSignature: 0 } : (cfg.sampling ?? {}));
+  const sampler = new AnalysisSampler(cfg.sampling === false ? { all: true } : (cfg.sampling ?? {}));
   if (catalog) {
     catalog.db.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 250))}`);
     const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });

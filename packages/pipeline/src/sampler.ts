@@ -21,6 +21,8 @@ export interface SamplingOptions {
   every?: number;
   /** Exchanges analysed in full per new signature (default 4). */
   perSignature?: number;
+  /** Analyse every exchange in full, except under overload (`shed`): what `"sampling": false` means to the live pipeline. */
+  all?: boolean;
 }
 
 interface EndpointState {
@@ -36,6 +38,7 @@ export class AnalysisSampler {
   private readonly warmup: number;
   private readonly every: number;
   private readonly perSignature: number;
+  private readonly all: boolean;
   private readonly state = new Map<string, EndpointState>();
   /** Set while overloaded: exchanges analysed in full per endpoint per interval. */
   private budget: number | undefined;
@@ -46,6 +49,7 @@ export class AnalysisSampler {
     this.warmup = Math.max(1, opts.warmup ?? 128);
     this.every = Math.max(1, opts.every ?? 256);
     this.perSignature = Math.max(0, opts.perSignature ?? 4);
+    this.all = opts.all === true;
   }
 
   /** Whether the exchange filed under endpoint `key` is analysed in full. */
@@ -59,6 +63,8 @@ export class AnalysisSampler {
     let want: boolean;
     if (this.budget !== undefined) {
       want = s.deepThisInterval < this.budget;
+    } else if (this.all) {
+      want = true;
     } else {
       want = s.seen <= this.warmup || s.seen % this.every === 0;
       if (this.perSignature > 0) {
