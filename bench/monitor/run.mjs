@@ -37,6 +37,8 @@ const flush = Number(opt('flush-interval', '2'));
 const rates = opt('rates', 'c1,c2,c4,c8,c16,c32,c64').split(',');
 const soakRateArg = opt('soak-rate', undefined);
 const keep = args.includes('--keep');
+// V8 flags for the monitor's node process only (e.g. "--optimize-for-size"), to compare memory behaviour
+const nodeFlags = (opt('node-flags', '') ?? '').split(' ').filter(Boolean);
 
 for (const [cmd, pkg] of [['nginx', 'nginx-light'], ['wrk', 'wrk'], ['tcpdump', 'tcpdump']]) {
   const found = spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -167,7 +169,7 @@ function wrk(step, seconds) {
 // ---- the monitor ----
 const db = join(work, 'bench.db');
 const cli = join(root, 'packages/cli/bin/overhear.js');
-const mon = spawn(process.execPath, [cli, 'monitor', '--interface', 'lo', '--filter', `tcp port ${port}`, '--db', db, '--flush-interval', String(flush), '--name', 'bench-lo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+const mon = spawn(process.execPath, [...nodeFlags, cli, 'monitor', '--interface', 'lo', '--filter', `tcp port ${port}`, '--db', db, '--flush-interval', String(flush), '--name', 'bench-lo'], { stdio: ['ignore', 'pipe', 'pipe'] });
 children.push(mon);
 let monErr = '';
 mon.stderr.on('data', (d) => (monErr += d));
@@ -221,7 +223,7 @@ const mb = (n) => `${(n / 1048576).toFixed(1)} MB`;
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 console.log(`overhear monitor soak bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} cores, nginx 1 worker on 127.0.0.1:${port}, wrk 1 thread`);
-console.log(`monitor: --interface lo --filter 'tcp port ${port}' --flush-interval ${flush}; load average before: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`monitor: --interface lo --filter 'tcp port ${port}' --flush-interval ${flush}${nodeFlags.length ? `; node ${nodeFlags.join(' ')}` : ''}; load average before: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 console.log('');
 console.log('    step  wrk conns  achieved/s  requests  exchanges seen  drops kernel/pipeline/reassembly/catalog  full analysis  monitor RSS  CPU during the step (of one core)');
 let best = 0;
