@@ -30,6 +30,7 @@ export function readCapture(input: AsyncIterable<Uint8Array>, opts: ReadCaptureO
   return {
     stats,
     [Symbol.asyncIterator]: () => new BatchIterator(run(input, opts, stats)),
+    batches: () => ({ [Symbol.asyncIterator]: () => run(input, opts, stats) }),
   };
 }
 

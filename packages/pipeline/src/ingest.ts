@@ -86,7 +86,11 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   const analyzer = new Analyzer({ detector, ...(sampling ? { sampling } : {}), ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
   analyzer.knowTemplates(catalog.knownTemplates());
   analyzer.knowDeclared(loadDeclared(catalog));
-  for await (const ex of source) analyzer.add(ex);
+  if (source.batches) {
+    for await (const batch of source.batches()) for (const ex of batch) analyzer.add(ex);
+  } else {
+    for await (const ex of source) analyzer.add(ex);
+  }
   for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);
 
   const batch = analyzer.drain();
