@@ -293,7 +293,27 @@ function readV2(op: Obj, params: Obj[], consumes: string[], produces: string[], 
   }
 }
 
-const KEEP = ['type', 'format', 'enum', 'const', 'required', 'nullable', 'deprecated', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems'];
+const isString = (x: unknown): boolean => typeof x === 'string';
+const isNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+const isBoolean = (x: unknown): boolean => typeof x === 'boolean';
+/** The keywords kept from a declared schema, each with the shape it must have (a spec is input too: `required: 5` is dropped, not trusted). */
+const KEEP: Record<string, (x: unknown) => boolean> = {
+  type: (x) => isString(x) || (Array.isArray(x) && x.every(isString)),
+  format: isString,
+  enum: Array.isArray,
+  const: () => true,
+  required: (x) => Array.isArray(x) && x.every(isString),
+  deprecated: isBoolean,
+  minimum: isNumber,
+  maximum: isNumber,
+  exclusiveMinimum: (x) => isNumber(x) || isBoolean(x),
+  exclusiveMaximum: (x) => isNumber(x) || isBoolean(x),
+  maxLength: isNumber,
+  minLength: isNumber,
+  pattern: isString,
+  maxItems: isNumber,
+  minItems: isNumber,
+};
 
 /**
  * A dereferenced schema as plain JSON Schema 2020-12: cycles cut, depth capped,
@@ -321,7 +341,7 @@ function convert(v: Obj, depth: number, seen: Set<unknown>, memo: WeakMap<object
   const toSchemaAt = (x: unknown): JsonSchema | undefined => toSchema(x, depth + 1, seen, memo);
   {
     const out: JsonSchema = {};
-    for (const k of KEEP) if (v[k] !== undefined && k !== 'nullable') out[k] = v[k];
+    for (const k in KEEP) if (v[k] !== undefined && KEEP[k]!(v[k])) out[k] = v[k];
     if (typeof out.type === 'string' && v.nullable === true) out.type = [out.type as never, 'null'];
     if (isObj(v.properties)) {
       out.properties = {};

@@ -113,3 +113,33 @@ test('drift: undocumented parameters, statuses, properties; ranges; types', () =
     'undocumented-status response 409',
   ]);
 });
+
+test('schema keywords of the wrong shape are dropped, not trusted (fuzzer: `required: 5` inside allOf crashed the import)', async () => {
+  const spec = await importSpec(
+    `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - {type: object, required: 5, properties: {id: {type: integer}}}
+                  - {type: {x: 1}, required: [name, 7], enum: 3, minimum: 'low', properties: {name: {type: string, pattern: 9}}}
+                required: {a: 1}
+`,
+    'shapes.yaml',
+  );
+  const schema = spec.operations[0]!.responses['200']!['application/json'] as Record<string, unknown>;
+  assert.equal(schema.type, 'object');
+  assert.equal(schema.required, undefined);
+  assert.deepEqual(Object.keys(schema.properties as object).sort(), ['id', 'name']);
+  const name = (schema.properties as Record<string, Record<string, unknown>>).name!;
+  assert.equal(name.pattern, undefined);
+  assert.equal(schema.enum, undefined);
+  assert.equal(schema.minimum, undefined);
+});
