@@ -74,6 +74,8 @@ test('upload the demo HAR and its OpenAPI spec in the page and see its endpoints
   const total = Number(((await page.locator('.count').textContent()) ?? '').replace(/\D/g, ''));
   expect(total).toBeGreaterThanOrEqual(19);
   await page.locator('#f-state').selectOption('documented');
+  // the list re-renders after the filter: wait for it (the first row was visible before it too)
+  await expect(page.locator('a.row .c-state').filter({ hasNotText: /^documented$/ })).toHaveCount(0);
   await expect(page.locator('a.row').first()).toBeVisible();
   for (const s of await page.locator('a.row .c-state').allTextContents()) expect(s).toBe('documented');
   expect(problems).toEqual([]);
