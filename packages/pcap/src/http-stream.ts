@@ -572,7 +572,6 @@ function chunkSize(line: string): number {
 
 const GZIP: string[] = ['gzip'];
 
-
 function noteHeader(m: HttpMessage, name: string, value: string): void {
   switch (name) {
     case 'content-length': {

@@ -2,57 +2,25 @@ import type { HttpMessage } from './http-stream.js';
 
 /** Request and status lines, into an HttpMessage: fast paths for the usual shapes, lenient otherwise. */
 
-const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE']);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** The registered methods, by length. */
+const METHODS_BY_LENGTH: string[][] = [];
+for (const m of ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE']) (METHODS_BY_LENGTH[m.length] ??= []).push(m);
+
 /**
- * The method at the start of a request line, `len` characters long: a
- * constant string for the usual ones (hashed once, however many requests
- * look it up later).
+ * The method that is line[0, len): a constant string for the registered ones
+ * (its hash is computed once, however many requests look it up later), a
+ * slice if it is another token, undefined if it is not a token.
  */
-function methodName(line: string, len: number): string {
-  switch (len) {
-    case 3:
-      if (line.startsWith('GET')) return 'GET';
-      if (line.startsWith('PUT')) return 'PUT';
-      break;
-    case 4:
-      if (line.startsWith('POST')) return 'POST';
-      if (line.startsWith('HEAD')) return 'HEAD';
-      break;
-    case 5:
-      if (line.startsWith('PATCH')) return 'PATCH';
-      if (line.startsWith('TRACE')) return 'TRACE';
-      break;
-    case 6:
-      if (line.startsWith('DELETE')) return 'DELETE';
-      break;
-    case 7:
-      if (line.startsWith('OPTIONS')) return 'OPTIONS';
-      if (line.startsWith('CONNECT')) return 'CONNECT';
-      break;
-  }
-  return line.slice(0, len);
+function methodOf(line: string, len: number): string | undefined {
+  const known = METHODS_BY_LENGTH[len];
+  if (known !== undefined) for (let i = 0; i < known.length; i++) if (line.startsWith(known[i]!)) return known[i]!;
+  const method = line.slice(0, len);
+  return TOKEN.test(method) ? method : undefined;
 }
 
 export function requestLine(m: HttpMessage, line: string): boolean {
-  // fast path: "METHOD target HTTP/x.y", single spaces, no tabs where the slow path would trim them
-  const sp = line.indexOf(' ');
-  if (sp > 0) {
-    const last = line.lastIndexOf(' ');
-    if (last > sp + 1 && line.startsWith('HTTP/', last + 1) && line.indexOf(' ', sp + 1) === last) {
-      const c1 = line.charCodeAt(sp + 1);
-      const c2 = line.charCodeAt(last - 1);
-      const method = methodName(line, sp);
-      const version = line.slice(last + 6);
-      if (c1 !== 9 && c2 !== 9 && version.indexOf('\t') < 0 && (KNOWN_METHODS.has(method) || TOKEN.test(method))) {
-        m.method = method;
-        m.target = line.slice(sp + 1, last);
-        m.version = version;
-        return true;
-      }
-    }
-  }
   // the method ends at the first space or tab
   let cut = 0;
   const ln = line.length;
@@ -62,16 +30,18 @@ export function requestLine(m: HttpMessage, line: string): boolean {
     cut++;
   }
   if (cut === 0 || cut === ln) return false;
-  const tab = line.indexOf('\t', cut);
-  const method = line.slice(0, cut);
-  if (!KNOWN_METHODS.has(method) && !TOKEN.test(method)) return false;
+  const method = methodOf(line, cut);
+  if (method === undefined) return false;
   m.method = method;
-  // fast path: "METHOD target HTTP/x.y"
+  // fast path: "METHOD target HTTP/x.y", single spaces, and no tab where the slow path would trim one
   const last = line.lastIndexOf(' ');
-  if (last > cut + 1 && line.startsWith('HTTP/', last + 1) && line.charCodeAt(cut + 1) !== 32 && line.indexOf(' ', cut + 1) === last && tab < 0) {
-    m.target = line.slice(cut + 1, last);
-    m.version = line.slice(last + 6);
-    return true;
+  if (last > cut + 1 && line.charCodeAt(cut) === 32 && line.startsWith('HTTP/', last + 1) && line.indexOf(' ', cut + 1) === last) {
+    const version = line.slice(last + 6);
+    if (line.charCodeAt(cut + 1) !== 9 && line.charCodeAt(last - 1) !== 9 && version.indexOf('\t') < 0) {
+      m.target = line.slice(cut + 1, last);
+      m.version = version;
+      return true;
+    }
   }
   let rest = line.slice(cut + 1).trim();
   // "target HTTP/x.y", found without a backtracking regex (heads can be 64 KiB of spaces)
