@@ -10,6 +10,11 @@ interface Count {
   lastSeen: number;
 }
 
+/** A credential's count, with the half of its value's hash that is not its key. */
+interface CredentialCount extends Count {
+  check: number;
+}
+
 /**
  * Distinct callers of one endpoint and how often each called, bounded to
  * `max` (beyond it new callers are not counted; known ones still are).
@@ -39,26 +44,26 @@ export class ConsumerCounts {
     hashParts(value);
     const c = this.credential(partA >>> 2, partB);
     if (c) seen(c, t);
-    else if (this.size < this.max) this.admit(partA >>> 2, partB, { id: idOf(value, arg), count: 1, firstSeen: t, lastSeen: t });
+    else if (this.size < this.max) this.admit(partA >>> 2, { id: idOf(value, arg), count: 1, firstSeen: t, lastSeen: t, check: partB });
   }
 
   /**
-   * Credentials are keyed by one half of the value's hash and checked against
-   * the other (both small integers: a 53-bit number key would be boxed on
-   * every lookup); two that share a key half go by both halves in `collided`.
+   * Credentials by one half of the value's hash (a small integer: a 53-bit
+   * number key would be boxed on every lookup), told apart within a bucket by
+   * the other half. A bucket nearly always holds one.
    */
-  private readonly credentials = new Map<number, Count & { check: number }>();
-  private readonly collided = new Map<string, Count>();
+  private readonly credentials = new Map<number, CredentialCount[]>();
 
-  private credential(key: number, check: number): Count | undefined {
-    const c = this.credentials.get(key);
-    if (c === undefined || c.check === check) return c;
-    return this.collided.get(`${key}:${check}`);
+  private credential(key: number, check: number): CredentialCount | undefined {
+    const bucket = this.credentials.get(key);
+    if (bucket !== undefined) for (let i = 0; i < bucket.length; i++) if (bucket[i]!.check === check) return bucket[i];
+    return undefined;
   }
 
-  private admit(key: number, check: number, c: Count): void {
-    if (this.credentials.has(key)) this.collided.set(`${key}:${check}`, c);
-    else this.credentials.set(key, { ...c, check });
+  private admit(key: number, c: CredentialCount): void {
+    const bucket = this.credentials.get(key);
+    if (bucket) bucket.push(c);
+    else this.credentials.set(key, [c]);
     this.size++;
   }
 
@@ -74,15 +79,12 @@ export class ConsumerCounts {
         }
       }
     }
-    const take = (key: number, check: number, c: Count): void => {
-      const d = this.credential(key, check);
-      if (d) merge(d, c);
-      else if (this.size < this.max) this.admit(key, check, { id: c.id, count: c.count, firstSeen: c.firstSeen, lastSeen: c.lastSeen });
-    };
-    for (const [key, c] of o.credentials) take(key, c.check, c);
-    for (const [k, c] of o.collided) {
-      const [key, check] = k.split(':').map(Number) as [number, number];
-      take(key, check, c);
+    for (const [key, bucket] of o.credentials) {
+      for (const c of bucket) {
+        const d = this.credential(key, c.check);
+        if (d) merge(d, c);
+        else if (this.size < this.max) this.admit(key, { ...c });
+      }
     }
   }
 
@@ -97,8 +99,7 @@ export class ConsumerCounts {
     };
     for (const c of this.byKind['client-ip'].values()) put('client-ip', c);
     for (const c of this.byKind['user-agent'].values()) put('user-agent', c);
-    for (const c of this.credentials.values()) put('credential', c);
-    for (const c of this.collided.values()) put('credential', c);
+    for (const bucket of this.credentials.values()) for (const c of bucket) put('credential', c);
     return [...out.values()];
   }
 }

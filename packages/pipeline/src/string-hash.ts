@@ -1,10 +1,11 @@
 /**
  * A 53-bit hash of a string (two 32-bit FNV-1a variants), as a safe integer.
- * Keys maps of values that recur on nearly every request (credentials) by a
- * number: the map then holds no string from the request (a slice of it would
+ * Keys maps of values that recur on nearly every request (credentials) by
+ * numbers: the map then holds no string from the request (a slice of it would
  * keep the whole head alive until the map is emptied), and a JS loop over a
- * short string costs less than V8 hashing a fresh one. In memory only; two
- * values meeting on one hash (odds ~n²/2⁵⁴) are counted as one.
+ * short string costs less than V8 hashing a fresh one. In memory only.
+ * ConsumerCounts tells apart values that share a key half; a memo keyed by
+ * the whole 53 bits takes two values meeting on one hash (odds ~n²/2⁵⁴) as one.
  */
 export function hash53(s: string): number {
   hashParts(s);
