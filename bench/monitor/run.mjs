@@ -38,7 +38,7 @@ const rates = opt('rates', 'c1,c2,c4,c8,c16,c32,c64').split(',');
 const soakRateArg = opt('soak-rate', undefined);
 const keep = args.includes('--keep');
 // V8 flags for the monitor's node process only (e.g. "--optimize-for-size"), to compare memory behaviour
-const nodeFlags = (opt('node-flags', '') ?? '').split(' ').filter(Boolean);
+const nodeFlags = opt('node-flags', '').split(' ').filter(Boolean);
 
 for (const [cmd, pkg] of [['nginx', 'nginx-light'], ['wrk', 'wrk'], ['tcpdump', 'tcpdump']]) {
   const found = spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
