@@ -181,13 +181,14 @@ while (!/listening on lo/.test(monErr)) {
 }
 const tcpdumpPid = Number(/tcpdump \(pid (\d+)\)/.exec(monErr)?.[1]);
 
-const rssOf = (pid) => {
+const statusKb = (pid, field) => {
   try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   } catch {
     return 0;
   }
 };
+const rssOf = (pid) => statusKb(pid, 'VmRSS');
 const sensor = () => {
   if (!existsSync(db)) return undefined;
   const d = new Database(db, { readonly: true, fileMustExist: true });
@@ -274,7 +275,7 @@ if (minutes > 0) {
   const wrkDone = wrk(soakRate, Math.round(minutes * 60));
   const sampler = setInterval(() => {
     const st = sensor();
-    samples.push({ t: (Date.now() - started) / 1000, rss: rssOf(mon.pid), tcpdump: rssOf(tcpdumpPid), heap: st?.heapUsedBytes ?? 0, heapTotal: st?.heapTotalBytes ?? 0, ab: st?.arrayBuffersBytes ?? 0, queued: st?.queuedBytes ?? 0 });
+    samples.push({ t: (Date.now() - started) / 1000, rss: rssOf(mon.pid), anon: statusKb(mon.pid, 'RssAnon'), tcpdump: rssOf(tcpdumpPid), heap: st?.heapUsedBytes ?? 0, heapTotal: st?.heapTotalBytes ?? 0, ab: st?.arrayBuffersBytes ?? 0, queued: st?.queuedBytes ?? 0, buffer: st?.captureBufferBytes ?? 0 });
   }, 10_000);
   const w = await wrkDone;
   clearInterval(sampler);
@@ -286,7 +287,8 @@ if (minutes > 0) {
   console.log(`  wrk: ${fmt(w.rps)} requests/s, ${fmt(w.total)} requests; exchanges seen ${fmt(seen)} (${Math.round(((seen - sampled) / Math.max(1, seen)) * 100)}% analysed in full); drops kernel ${d1.kernel - d0.kernel}, pipeline ${d1.pipeline - d0.pipeline}, reassembly ${d1.reassembly - d0.reassembly}, catalog ${d1.catalog - d0.catalog}`);
   const per = Math.max(1, Math.floor(samples.length / 12));
   console.log('  RSS over time: ' + samples.filter((_, i) => i % per === 0 || i === samples.length - 1).map((s) => `${Math.round(s.t)}s ${mb(s.rss)}`).join(', '));
-  console.log('  of which JS heap used / JS heap committed / array buffers / queued capture bytes: ' + samples.filter((_, i) => i % per === 0 || i === samples.length - 1).map((s) => `${Math.round(s.t)}s ${mb(s.heap)}/${mb(s.heapTotal)}/${mb(s.ab)}/${mb(s.queued)}`).join(', '));
+  console.log('  of which anonymous (not file-backed): ' + samples.filter((_, i) => i % per === 0 || i === samples.length - 1).map((s) => `${Math.round(s.t)}s ${mb(s.anon)}`).join(', '));
+  console.log('  JS heap used / JS heap committed / array buffers / queued capture bytes / capture buffers: ' + samples.filter((_, i) => i % per === 0 || i === samples.length - 1).map((s) => `${Math.round(s.t)}s ${mb(s.heap)}/${mb(s.heapTotal)}/${mb(s.ab)}/${mb(s.queued)}/${mb(s.buffer)}`).join(', '));
   // flat = after the first minute of warm-up, max/min within 10 %
   const warm = samples.filter((s) => s.t >= Math.min(60, (minutes * 60) / 3));
   if (warm.length) {

@@ -44,13 +44,17 @@ const post = (m: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage
  * hands back once parsed (with its acknowledgements), so a long capture
  * allocates no memory per batch: memory allocated in this thread and freed in
  * the other fragments the C heap, and the process grew by tens of MB over a
- * 10-minute soak. The pool is bounded by `maxQueuedBytes` (what may be in flight)
- * and used first in, first out.
+ * 10-minute soak. The whole pool (`maxQueuedBytes`, what may be in flight) is
+ * allocated and written once at start, like a NIC's ring: grown on demand, it
+ * stepped up at every longer stall of the main thread (+16 MB over 5 minutes
+ * of a soak) and never came down, so the sensor's memory depended on its
+ * worst moment so far. Used first in, first out.
  */
 const COALESCE_MS = 5;
-const free: ArrayBuffer[] = [];
-let pooled = 0;
 const maxPooled = Math.max(2, Math.floor(cfg.maxQueuedBytes / POOL_BUFFER));
+const free: ArrayBuffer[] = [];
+for (let i = 0; i < maxPooled; i++) free.push(new Uint8Array(POOL_BUFFER).fill(0xff).buffer);
+const pooled = maxPooled;
 /** Where a batch is gathered; copied out when it goes. */
 const scratch = new Uint8Array(POOL_BUFFER);
 let batchBytes = 0;
@@ -58,15 +62,10 @@ let batchPackets = 0;
 let batchRun = 0;
 let batchTimer: NodeJS.Timeout | undefined;
 
-/** A pool buffer, or (all of them in flight, e.g. many small batches while the main thread is busy) one of the batch's size. */
+/** A pool buffer, or (all of them in flight: many small batches while the main thread is busy) one of the batch's size. */
 function takeBuffer(size: number): Uint8Array {
   const b = free.shift();
-  if (b) return new Uint8Array(b);
-  if (pooled < maxPooled) {
-    pooled++;
-    return new Uint8Array(POOL_BUFFER);
-  }
-  return new Uint8Array(size);
+  return b ? new Uint8Array(b) : new Uint8Array(size);
 }
 
 function sendBatch(): void {
