@@ -87,7 +87,12 @@ export const targets: Target[] = [
   {
     name: 'pcap',
     maxLen: 512 * 1024,
-    seeds: () => [...files(join(corporaDir, 'zeek/traces'), /\.(pcap|pcapng)$/, 24 * 1024, 40), ...files(join(corporaDir, 'pcaps'), /\.(pcap|pcapng)$/, 24 * 1024, 20)],
+    seeds: () => [
+      ...files(join(corporaDir, 'zeek/traces'), /\.(pcap|pcapng)$/, 24 * 1024, 40),
+      ...files(join(corporaDir, 'pcaps'), /\.(pcap|pcapng)$/, 24 * 1024, 20),
+      // IP fragments (inside GTP): the reassembler's input
+      ...files(join(corporaDir, 'zeek/traces/tunnels/gtp'), /fragmentation\.pcap$/, 72 * 1024, 1),
+    ],
     run: async (b) => {
       try {
         await drain(readCapture(once(b), { file: 'fuzz.pcap' }));

@@ -1,3 +1,5 @@
+import type { IpFragments } from './ip-fragments.js';
+
 /**
  * The TCP segment found inside one packet. One instance is reused for every
  * packet so the hot path allocates nothing. Addresses are kept as 32-bit words
@@ -18,6 +20,10 @@ export class DecodedPacket {
   end = 0;
   /** Tunnel nesting depth while decoding. */
   depth = 0;
+  /** Capture time of the packet (ms), for fragment timeouts. */
+  ts = 0;
+  /** Where IP fragments are reassembled; null: counted and skipped. */
+  frags: IpFragments | null = null;
 }
 
 export const TCP_FIN = 0x01;

@@ -22,7 +22,7 @@ export function decodeIpv4(p: DecodedPacket, b: Buffer, s: number, e: number): s
   const end = s + total < e ? s + total : e;
   if (s + ihl > end) return 'truncated-ip';
   const frag = ((b[s + 6]! << 8) | b[s + 7]!) & 0x3fff;
-  if (frag !== 0) return 'ip-fragment';
+  if (frag !== 0) return p.frags === null ? 'ip-fragment' : fragmentV4(p, b, s, ihl, end, frag);
   p.v6 = false;
   p.s0 = p.s1 = p.s2 = 0;
   p.d0 = p.d1 = p.d2 = 0;
@@ -60,7 +60,7 @@ export function decodeIpv6(p: DecodedPacket, b: Buffer, s: number, e: number): s
       case 44: {
         if (o + 8 > end) return 'truncated-ip';
         const fo = ((b[o + 2]! << 8) | b[o + 3]!) & 0xfff9;
-        if (fo !== 0) return 'ip-fragment';
+        if (fo !== 0) return p.frags === null ? 'ip-fragment' : fragmentV6(p, b, s, o, end);
         next = b[o]!;
         o += 8;
         continue;
@@ -77,6 +77,42 @@ export function decodeIpv6(p: DecodedPacket, b: Buffer, s: number, e: number): s
         return decodeTransport(p, next, b, o, end);
     }
   }
+}
+
+/** An IPv4 fragment: held, or the datagram it completes decoded in its place. */
+function fragmentV4(p: DecodedPacket, b: Buffer, s: number, ihl: number, end: number, frag: number): string | null {
+  const key = `4 ${b.readUInt32BE(s + 12)} ${b.readUInt32BE(s + 16)} ${b[s + 9]} ${(b[s + 4]! << 8) | b[s + 5]!}`;
+  const offset = (frag & 0x1fff) * 8;
+  const header = offset === 0 ? Buffer.from(b.subarray(s, s + ihl)) : null;
+  const r = p.frags!.add(key, p.ts, offset, (frag & 0x2000) !== 0, b, s + ihl, end, header, 65_535 - ihl, patchV4);
+  return typeof r === 'string' ? r : decodeIpv4(p, r, 0, r.length);
+}
+
+function patchV4(out: Buffer, headerLen: number, payloadLen: number): void {
+  out.writeUInt16BE(headerLen + payloadLen, 2);
+  out.writeUInt16BE(0, 6);
+}
+
+/**
+ * An IPv6 fragment (its fragment header at `o`): held, or the datagram it
+ * completes decoded in its place, rebuilt as the fixed header followed by the
+ * fragmentable part (extension headers before the fragment header are left out).
+ */
+function fragmentV6(p: DecodedPacket, b: Buffer, s: number, o: number, end: number): string | null {
+  const w = (b[o + 2]! << 8) | b[o + 3]!;
+  const offset = w & 0xfff8;
+  const key = `6 ${b.toString('latin1', s + 8, s + 40)} ${b.readUInt32BE(o + 4)}`;
+  let header: Buffer | null = null;
+  if (offset === 0) {
+    header = Buffer.from(b.subarray(s, s + 40));
+    header[6] = b[o]!; // the next header after the fragment header
+  }
+  const r = p.frags!.add(key, p.ts, offset, (w & 1) !== 0, b, o + 8, end, header, 65_535, patchV6);
+  return typeof r === 'string' ? r : decodeIpv6(p, r, 0, r.length);
+}
+
+function patchV6(out: Buffer, _headerLen: number, payloadLen: number): void {
+  out.writeUInt16BE(payloadLen, 4);
 }
 
 function decodeTransport(p: DecodedPacket, proto: number, b: Buffer, o: number, e: number): string | null {

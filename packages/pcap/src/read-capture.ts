@@ -7,6 +7,7 @@ import { toBuffer } from './carry.js';
 import { DecodedPacket } from './decoded-packet.js';
 import type { HttpEnv } from './http-connection.js';
 import { decodeLink, linkSupported } from './link.js';
+import { IpFragments } from './ip-fragments.js';
 import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
@@ -93,6 +94,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   const table = () => flows!;
   let flows: FlowTable | undefined;
   const pkt = new DecodedPacket();
+  pkt.frags = new IpFragments((r) => countSkip(stats, r));
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
@@ -101,6 +103,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       packets++;
       onlyUnsupported = false;
       if (tsMs > lastTs) lastTs = tsMs;
+      pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
       if (r === null) table().packet(pkt, tsMs);
       else countSkip(stats, r);
@@ -117,6 +120,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   let ng: PcapngReader | undefined;
   let head: Buffer | undefined;
   const finish = (): void => {
+    pkt.frags!.flush();
     flows?.closeAll(lastTs);
     publish();
   };

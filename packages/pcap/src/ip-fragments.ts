@@ -1,0 +1,133 @@
+/**
+ * IP fragment reassembly (RFC 791 §3.2, RFC 8200 §4.5). Plain HTTP rarely
+ * fragments, but tunnels do: a GTP-U or VXLAN packet that was full-size inside
+ * the tunnel no longer fits the outer MTU, and every one of its TCP segments
+ * arrives in two IP fragments.
+ *
+ * Bounded, because fragments are the classic way to exhaust a reassembler:
+ * at most MAX_DATAGRAMS datagrams pending and MAX_HELD bytes across them, each
+ * at most 65,535 bytes in MAX_PARTS pieces, and a datagram not complete within
+ * TIMEOUT_MS of capture time is given up. Fragments that overlap with
+ * different bytes drop their datagram: two readers of such a packet (the
+ * server and a sensor) may each see a different stream, so neither reading is
+ * trusted (Zeek logs this as a fragment inconsistency).
+ */
+
+/** Linux's ipfrag_time. */
+const TIMEOUT_MS = 30_000;
+const MAX_DATAGRAMS = 1024;
+const MAX_HELD = 8 * 1024 * 1024;
+const MAX_PARTS = 64;
+
+interface Part {
+  offset: number;
+  bytes: Buffer;
+}
+
+interface Datagram {
+  firstTs: number;
+  /** The IP header to put in front of the whole payload, taken from the first fragment. */
+  header: Buffer | null;
+  parts: Part[];
+  /** Payload length, known once the last fragment (no "more fragments") is seen; -1 before. */
+  total: number;
+  held: number;
+}
+
+/** What to do with a fragment's datagram once whole: fix its header (lengths, no fragment fields) in `out`. */
+export type PatchHeader = (out: Buffer, headerLen: number, payloadLen: number) => void;
+
+export class IpFragments {
+  private readonly pending = new Map<string, Datagram>();
+  private held = 0;
+
+  /** `count` receives what happens to whole datagrams: timed out, or incomplete at the end. */
+  constructor(private readonly count: (reason: string) => void) {}
+
+  /**
+   * One fragment: payload bytes b[s, e) at `offset` in the datagram `key`;
+   * `header` is the IP header to rebuild the datagram with, given (a copy)
+   * only by the fragment at offset 0. Returns the whole datagram (header +
+   * payload, a fresh buffer) once complete; otherwise why this packet is not
+   * decoded on its own: held (`ip-fragment`), or its datagram dropped.
+   */
+  add(key: string, ts: number, offset: number, more: boolean, b: Buffer, s: number, e: number, header: Buffer | null, maxPayload: number, patch: PatchHeader): Buffer | string {
+    this.expire(ts);
+    let d = this.pending.get(key);
+    if (!d) {
+      if (this.pending.size >= MAX_DATAGRAMS) return 'ip-fragment-over-cap';
+      d = { firstTs: ts, header: null, parts: [], total: -1, held: 0 };
+      this.pending.set(key, d);
+    }
+    const len = e - s;
+    const end = offset + len;
+    if (end > maxPayload || d.parts.length >= MAX_PARTS || (d.total >= 0 && (end > d.total || (!more && end !== d.total)))) {
+      return this.drop(key, d, 'ip-fragment-malformed');
+    }
+    if (!more) {
+      // data already held beyond the announced end
+      for (const p of d.parts) if (p.offset + p.bytes.length > end) return this.drop(key, d, 'ip-fragment-malformed');
+      d.total = end;
+    }
+    if (this.held + len > MAX_HELD) return 'ip-fragment-over-cap';
+    if (header && !d.header) d.header = header;
+    d.parts.push({ offset, bytes: Buffer.from(b.subarray(s, e)) });
+    d.held += len;
+    this.held += len;
+    if (d.total < 0 || !d.header) return 'ip-fragment';
+    const whole = assemble(d);
+    if (whole === undefined) return this.drop(key, d, 'ip-fragment-overlap');
+    if (whole === null) return 'ip-fragment';
+    this.forget(key, d);
+    patch(whole, d.header.length, d.total);
+    return whole;
+  }
+
+  /** The end of the capture: what is still pending never completed. */
+  flush(): void {
+    for (const [key, d] of this.pending) this.count(this.drop(key, d, 'ip-fragment-incomplete'));
+  }
+
+  private expire(ts: number): void {
+    // insertion order is age order
+    for (const [key, d] of this.pending) {
+      if (ts - d.firstTs <= TIMEOUT_MS) break;
+      this.count(this.drop(key, d, 'ip-fragment-timeout'));
+    }
+  }
+
+  private drop(key: string, d: Datagram, reason: string): string {
+    this.forget(key, d);
+    return reason;
+  }
+
+  private forget(key: string, d: Datagram): void {
+    this.held -= d.held;
+    this.pending.delete(key);
+  }
+}
+
+/** Header + payload when every byte is there; null while some are missing; undefined when overlaps disagree. */
+function assemble(d: Datagram): Buffer | null | undefined {
+  const parts = d.parts.slice().sort((a, b) => a.offset - b.offset);
+  let covered = 0;
+  for (const p of parts) {
+    if (p.offset > covered) return null;
+    covered = Math.max(covered, p.offset + p.bytes.length);
+  }
+  if (covered < d.total) return null;
+  const h = d.header!;
+  const out = Buffer.allocUnsafe(h.length + d.total);
+  h.copy(out, 0);
+  let written = 0;
+  for (const p of parts) {
+    const end = p.offset + p.bytes.length;
+    const overlap = Math.min(written, end) - p.offset;
+    if (overlap > 0 && !p.bytes.subarray(0, overlap).equals(out.subarray(h.length + p.offset, h.length + p.offset + overlap))) return undefined;
+    if (end > written) {
+      p.bytes.copy(out, h.length + written, written - p.offset);
+      written = end;
+    }
+  }
+  return out;
+}
