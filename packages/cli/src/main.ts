@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--reevaluate-interval <seconds>', 'seconds between re-evaluations of states and findings (default 10)')
     .option('--buffer-size <KiB>', 'kernel capture buffer for tcpdump -B, KiB (default 32768)')
     .option('--immediate-mode', 'tcpdump --immediate-mode: packets at once instead of in blocks (≤ 1 s); costs a wake-up per packet')
-    .option('--max-queue-mb <MiB>', 'captured bytes waiting to be parsed before packets are dropped (default 64)')
+    .option('--max-queue-mb <MiB>', 'captured bytes waiting to be parsed before packets are dropped, reserved at start (default 64)')
     .option('--file-idle <seconds>', 'with --pcap-dir: a file unchanged this long is complete even without a newer one (default 30)')
     .option('--emit <format>', '"ndjson": write the exchanges to stdout instead of a catalog')
     .option('--name <name>', 'sensor name in the catalog (default the interface or directory)')
