@@ -22,7 +22,11 @@ export function decodeIpv4(p: DecodedPacket, b: Buffer, s: number, e: number): s
   const end = s + total < e ? s + total : e;
   if (s + ihl > end) return 'truncated-ip';
   const frag = ((b[s + 6]! << 8) | b[s + 7]!) & 0x3fff;
-  if (frag !== 0) return p.frags === null ? 'ip-fragment' : fragmentV4(p, b, s, ihl, end, frag);
+  if (frag !== 0) {
+    // a fragment cut by the snap length cannot be put back together
+    if (p.frags === null || s + total > e) return s + total > e ? 'ip-fragment-truncated' : 'ip-fragment';
+    return fragmentV4(p, b, s, ihl, end, frag);
+  }
   p.v6 = false;
   p.s0 = p.s1 = p.s2 = 0;
   p.d0 = p.d1 = p.d2 = 0;
@@ -60,7 +64,10 @@ export function decodeIpv6(p: DecodedPacket, b: Buffer, s: number, e: number): s
       case 44: {
         if (o + 8 > end) return 'truncated-ip';
         const fo = ((b[o + 2]! << 8) | b[o + 3]!) & 0xfff9;
-        if (fo !== 0) return p.frags === null ? 'ip-fragment' : fragmentV6(p, b, s, o, end);
+        if (fo !== 0) {
+          if (p.frags === null || s + 40 + plen > e) return s + 40 + plen > e ? 'ip-fragment-truncated' : 'ip-fragment';
+          return fragmentV6(p, b, s, o, end);
+        }
         next = b[o]!;
         o += 8;
         continue;

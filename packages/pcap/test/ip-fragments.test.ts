@@ -101,6 +101,14 @@ describe('IP fragment reassembly', () => {
     assert.equal(r.stats.skipped['ip-fragment-timeout'], 1);
   });
 
+  it('does not hold a fragment cut by the snap length', async () => {
+    const f = fragmentV4(request(), [24, 16, 34]);
+    const cut = f[1]!.subarray(0, f[1]!.length - 4);
+    const r = await ingestBytes(pcapFile(withFragments([f[0]!, cut, f[2]!])));
+    assert.equal(r.stats.skipped['ip-fragment-truncated'], 1);
+    assert.equal(r.stats.skipped['ip-fragment-incomplete'], 1);
+  });
+
   it('refuses fragments beyond 65,535 bytes and holds a bounded number of datagrams', async () => {
     const f = fragmentV4(request(), [24, 16, 34]);
     const huge = Buffer.from(f[2]!);
