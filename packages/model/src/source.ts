@@ -3,7 +3,7 @@ import type { Exchange } from './exchange.js';
 /**
  * What a source tells about the part of its input it could not turn into
  * exchanges, so the user knows what share of the input was understood.
- * Keys are short reasons ("websocket", "data-url", "tls", "ip-fragment"), values counts.
+ * Keys are short reasons ("websocket", "data-url", "tls", "ip-fragment-incomplete"), values counts.
  */
 export type SkipCounts = Record<string, number>;
 

@@ -40,6 +40,9 @@ export type PatchHeader = (out: Buffer, headerLen: number, payloadLen: number) =
 export class IpFragments {
   private readonly pending = new Map<string, Datagram>();
   private held = 0;
+  /** Fragments taken in, and datagrams put back together from them. */
+  fragments = 0;
+  reassembled = 0;
 
   /** `count` receives what happens to whole datagrams: timed out, or incomplete at the end. */
   constructor(private readonly count: (reason: string) => void) {}
@@ -71,6 +74,7 @@ export class IpFragments {
     }
     if (this.held + len > MAX_HELD) return 'ip-fragment-over-cap';
     if (header && !d.header) d.header = header;
+    this.fragments++;
     d.parts.push({ offset, bytes: Buffer.from(b.subarray(s, e)) });
     d.held += len;
     this.held += len;
@@ -79,6 +83,7 @@ export class IpFragments {
     if (whole === undefined) return this.drop(key, d, 'ip-fragment-overlap');
     if (whole === null) return 'ip-fragment';
     this.forget(key, d);
+    this.reassembled++;
     patch(whole, d.header.length, d.total);
     return whole;
   }

@@ -106,7 +106,8 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
       if (r === null) table().packet(pkt, tsMs);
-      else countSkip(stats, r);
+      // a fragment held for reassembly is not lost: its datagram is decoded with the last one
+      else if (r !== 'ip-fragment' || pkt.frags === null) countSkip(stats, r);
     },
     unsupportedLink(linkType) {
       if (onlyUnsupported && ng && ng.linkTypes.every((t) => !linkSupported(t))) {
@@ -127,6 +128,10 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   const publish = (): void => {
     const c = stats.counters;
     c.packets = packets;
+    if (pkt.frags!.fragments) {
+      c.ipFragments = pkt.frags!.fragments;
+      c.ipDatagramsReassembled = pkt.frags!.reassembled;
+    }
     if (flows) {
       const fc = flows.counters;
       c.flows = fc.flows;

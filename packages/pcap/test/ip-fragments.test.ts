@@ -67,14 +67,16 @@ describe('IP fragment reassembly', () => {
     const f = fragmentV4(request(), [24, 16, 34]);
     const r = await ingestBytes(pcapFile(withFragments([f[2]!, f[0]!, f[1]!])));
     assert.deepEqual(r.exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.response?.status}`), ['GET /fragmented/path 200']);
-    assert.equal(r.stats.skipped['ip-fragment'], 2, 'two fragments held, the third completes the datagram');
+    assert.equal(r.stats.counters.ipFragments, 3);
+    assert.equal(r.stats.counters.ipDatagramsReassembled, 1);
+    assert.deepEqual(r.stats.skipped, {}, 'nothing lost');
   });
 
   it('reassembles IPv6 fragments', async () => {
     const f = fragmentV6(request(), [32, 42]);
     const r = await ingestBytes(pcapFile(withFragments(f)));
     // the response still comes over IPv4: only the request is looked for
-    assert.equal(r.stats.skipped['ip-fragment'], 1);
+    assert.equal(r.stats.counters.ipDatagramsReassembled, 1);
     assert.ok(r.exchanges.some((e) => e.request.path === '/fragmented/path' && e.client!.ip.includes(':')), JSON.stringify(r.exchanges.map((e) => e.client)));
   });
 
@@ -119,7 +121,7 @@ describe('IP fragment reassembly', () => {
     const many: Pkt[] = [];
     for (let i = 0; i < 5000; i++) many.push({ data: fragmentV4(request(), [24, 16, 34], i)[0]!, tsMs: 1_700_000_000_000 + i });
     const flood = await ingestBytes(pcapFile(many));
-    assert.equal(flood.stats.skipped['ip-fragment'], 1024);
+    assert.equal(flood.stats.counters.ipFragments, 1024);
     assert.equal(flood.stats.skipped['ip-fragment-over-cap'], 5000 - 1024);
     assert.equal(flood.stats.skipped['ip-fragment-incomplete'], 1024);
   });
@@ -128,6 +130,8 @@ describe('IP fragment reassembly', () => {
   it('decodes the HTTP inside a fragmented GTP tunnel (Zeek trace)', { skip: !zeek && 'corpora absent' }, async () => {
     const r = await ingestFile(join(zeek!, 'traces/tunnels/gtp/gtp1_gn_normal_incl_fragmentation.pcap'));
     assert.ok(r.exchanges.some((e) => e.request.path === '/videoplayback'), JSON.stringify(r.stats.skipped));
+    assert.equal(r.stats.counters.ipFragments, 76);
+    assert.equal(r.stats.counters.ipDatagramsReassembled, 36);
     // four first fragments have no second one in the trace (tshark's ip.id/ip.flags.mf/ip.frag_offset agree)
     assert.equal(r.stats.skipped['ip-fragment-incomplete'], 4);
     assert.equal(r.stats.skipped['ip-fragment-overlap'], undefined);

@@ -53,6 +53,8 @@ function describe(s: IngestSummary): string {
   const parts = [`${s.file}: ${s.format}, ${formatBytes(s.bytes)}, ${s.exchanges} exchanges${sampled} → ${s.endpoints} endpoints`];
   const skipped = Object.entries(s.skipped);
   if (skipped.length) parts.push(`  skipped: ${skipped.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const frags = s.counters.ipFragments;
+  if (frags) parts.push(`  IP fragments: ${frags}, put back together into ${s.counters.ipDatagramsReassembled ?? 0} packets`);
   const tls = Object.keys(s.tlsHosts).length;
   if (tls) parts.push(`  encrypted (TLS) hosts seen but not readable: ${tls}`);
   if (s.fault) parts.push(`  warning: the input ended in a fault (${s.fault}); exchanges read before it were kept`);
