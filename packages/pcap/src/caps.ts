@@ -23,6 +23,12 @@ export interface CaptureCaps {
   idleTimeoutMs: number;
   /** Requests waiting for a response on one connection. */
   maxPendingRequests: number;
+  /** IP datagrams being put back together from fragments at once. */
+  maxFragmentDatagrams: number;
+  /** Fragment bytes held across those datagrams. */
+  maxFragmentBytes: number;
+  /** A datagram not complete this long after its first fragment (capture time) is given up. */
+  fragmentTimeoutMs: number;
 }
 
 export const defaultCaps: Readonly<CaptureCaps> = Object.freeze({
@@ -38,6 +44,10 @@ export const defaultCaps: Readonly<CaptureCaps> = Object.freeze({
   maxFlows: 65_536,
   idleTimeoutMs: 300_000,
   maxPendingRequests: 100,
+  maxFragmentDatagrams: 1024,
+  maxFragmentBytes: 8_388_608,
+  // Linux's ipfrag_time
+  fragmentTimeoutMs: 30_000,
 });
 
 /** A fault in the capture container, at an absolute byte offset. */

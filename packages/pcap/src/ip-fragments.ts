@@ -5,19 +5,22 @@
  * arrives in two IP fragments.
  *
  * Bounded, because fragments are the classic way to exhaust a reassembler:
- * at most MAX_DATAGRAMS datagrams pending and MAX_HELD bytes across them, each
- * at most 65,535 bytes in MAX_PARTS pieces, and a datagram not complete within
- * TIMEOUT_MS of capture time is given up. Fragments that overlap with
+ * at most `maxDatagrams` datagrams pending and `maxBytes` across them, each at
+ * most 65,535 bytes in MAX_PARTS pieces, and a datagram not complete within
+ * `timeoutMs` of capture time is given up (see CaptureCaps). Fragments that overlap with
  * different bytes drop their datagram: two readers of such a packet (the
  * server and a sensor) may each see a different stream, so neither reading is
  * trusted (Zeek logs this as a fragment inconsistency).
  */
 
-/** Linux's ipfrag_time. */
-const TIMEOUT_MS = 30_000;
-const MAX_DATAGRAMS = 1024;
-const MAX_HELD = 8 * 1024 * 1024;
+/** Pieces per datagram: 65,535 bytes in 1,480-byte Ethernet fragments take 45. */
 const MAX_PARTS = 64;
+
+export interface FragmentLimits {
+  maxDatagrams: number;
+  maxBytes: number;
+  timeoutMs: number;
+}
 
 interface Part {
   offset: number;
@@ -45,7 +48,10 @@ export class IpFragments {
   reassembled = 0;
 
   /** `count` receives what happens to whole datagrams: timed out, or incomplete at the end. */
-  constructor(private readonly count: (reason: string) => void) {}
+  constructor(
+    private readonly lim: FragmentLimits,
+    private readonly count: (reason: string) => void,
+  ) {}
 
   /**
    * One fragment: payload bytes b[s, e) at `offset` in the datagram `key`;
@@ -56,13 +62,14 @@ export class IpFragments {
    */
   add(key: string, ts: number, offset: number, more: boolean, b: Buffer, s: number, e: number, header: Buffer | null, maxPayload: number, patch: PatchHeader): Buffer | string {
     this.expire(ts);
+    const len = e - s;
+    if (this.held + len > this.lim.maxBytes) return 'ip-fragment-over-cap';
     let d = this.pending.get(key);
     if (!d) {
-      if (this.pending.size >= MAX_DATAGRAMS) return 'ip-fragment-over-cap';
+      if (this.pending.size >= this.lim.maxDatagrams) return 'ip-fragment-over-cap';
       d = { firstTs: ts, header: null, parts: [], total: -1, held: 0 };
       this.pending.set(key, d);
     }
-    const len = e - s;
     const end = offset + len;
     if (end > maxPayload || d.parts.length >= MAX_PARTS || (d.total >= 0 && (end > d.total || (!more && end !== d.total)))) {
       return this.drop(key, d, 'ip-fragment-malformed');
@@ -72,7 +79,6 @@ export class IpFragments {
       for (const p of d.parts) if (p.offset + p.bytes.length > end) return this.drop(key, d, 'ip-fragment-malformed');
       d.total = end;
     }
-    if (this.held + len > MAX_HELD) return 'ip-fragment-over-cap';
     if (header && !d.header) d.header = header;
     this.fragments++;
     d.parts.push({ offset, bytes: Buffer.from(b.subarray(s, e)) });
@@ -96,7 +102,7 @@ export class IpFragments {
   private expire(ts: number): void {
     // insertion order is age order
     for (const [key, d] of this.pending) {
-      if (ts - d.firstTs <= TIMEOUT_MS) break;
+      if (ts - d.firstTs <= this.lim.timeoutMs) break;
       this.count(this.drop(key, d, 'ip-fragment-timeout'));
     }
   }

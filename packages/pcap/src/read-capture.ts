@@ -94,7 +94,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   const table = () => flows!;
   let flows: FlowTable | undefined;
   const pkt = new DecodedPacket();
-  pkt.frags = new IpFragments((r) => countSkip(stats, r));
+  pkt.frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;

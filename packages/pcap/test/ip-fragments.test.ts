@@ -117,13 +117,17 @@ describe('IP fragment reassembly', () => {
     huge.writeUInt16BE(0x1fff, 20); // offset 65,528 + 34 bytes
     const r = await ingestBytes(pcapFile(withFragments([f[0]!, huge])));
     assert.equal(r.stats.skipped['ip-fragment-malformed'], 1);
-    // 5,000 first fragments of distinct datagrams, none ever completed
+    // 5,000 first fragments of distinct datagrams, none ever completed: the default cap holds
     const many: Pkt[] = [];
     for (let i = 0; i < 5000; i++) many.push({ data: fragmentV4(request(), [24, 16, 34], i)[0]!, tsMs: 1_700_000_000_000 + i });
     const flood = await ingestBytes(pcapFile(many));
     assert.equal(flood.stats.counters.ipFragments, 1024);
     assert.equal(flood.stats.skipped['ip-fragment-over-cap'], 5000 - 1024);
     assert.equal(flood.stats.skipped['ip-fragment-incomplete'], 1024);
+    // and the byte cap: 24-byte first fragments, 100 bytes allowed → 4 held
+    const bytes = await ingestBytes(pcapFile(many.slice(0, 10)), 'fixture.pcap', 65_536, { maxFragmentBytes: 100 });
+    assert.equal(bytes.stats.counters.ipFragments, 4);
+    assert.equal(bytes.stats.skipped['ip-fragment-over-cap'], 6);
   });
 
   const zeek = corpora('zeek');
