@@ -30,6 +30,20 @@ test('tcpdump missing: exit 1 with the apt command', async () => {
   }
 });
 
+test('a capture queue larger than the machine can reserve: exit 1 before anything starts', async () => {
+  const { dir, cleanup } = tempDir();
+  let mon: Monitor | undefined;
+  try {
+    mon = startMonitor(['--interface', 'lo', '--max-queue-mb', '100000000', '--db', join(dir, 'c.db')]);
+    assert.equal(await mon.exited, 1);
+    assert.match(mon.stderr(), /--max-queue-mb 100000000: the capture queue is reserved at start, and this is more than a quarter of this machine's memory \(\d+ MiB\)/);
+    assert.doesNotMatch(mon.stderr(), /listening on|tcpdump \(pid/, 'tcpdump was not started');
+  } finally {
+    await killMonitor(mon);
+    cleanup();
+  }
+});
+
 test('unknown interface and bad filter: exit 1 with tcpdump’s reason', { skip: canCapture ? false : why }, async () => {
   const { dir, cleanup } = tempDir();
   let mon: Monitor | undefined;
