@@ -16,6 +16,8 @@ export interface HttpEnv {
  * responses with requests in order (pipelining).
  */
 export class HttpConnection implements HttpStreamOwner {
+  /** A CONNECT was answered 2xx: what follows is another protocol's (TLS, HTTP, SMTP…) start. */
+  tunnel = false;
   readonly request: HttpStream;
   readonly response: HttpStream;
   private txs: Tx[] = [];
@@ -98,8 +100,12 @@ export class HttpConnection implements HttpStreamOwner {
       this.response.toPassthru();
     } else if (tx.req.method === 'CONNECT' && s >= 200 && s < 300) {
       tx.connect = true;
+      this.tunnel = true;
       this.request.toPassthru();
       this.response.toPassthru();
+    } else if (tx.req.method === 'CONNECT') {
+      // refused (407, 403…): no tunnel, the client may ask again on this connection
+      this.request.resume();
     }
     this.flush();
   }

@@ -264,6 +264,13 @@ export class HttpStream {
     this.dropHeld();
   }
 
+  /** Parses again after `toPassthru` (a CONNECT that was refused), from the next start line. */
+  resume(): void {
+    if (this.state !== PASSTHRU) return;
+    this.passthru = false;
+    this.state = SYNC;
+  }
+
   private interrupt(ts: number): void {
     const m = this.msg;
     if (m && this.state !== HEAD && this.state !== START) {

@@ -72,6 +72,10 @@ export class Flow {
   lastTs = 0;
   undecided = 0;
   tls: Buffer | null = null;
+  /** Directions (bit per direction) whose next bytes start a protocol: a CONNECT tunnel just opened. */
+  fresh = 0;
+  /** The flow carries a CONNECT tunnel (its proxy relays another connection). */
+  tunneled = false;
 
   constructor(
     readonly table: FlowTable,
@@ -239,7 +243,10 @@ export class FlowTable {
       const h = flow.http!;
       const s = dir === flow.client ? h.request : h.response;
       if (!s.passthru) s.push(buf, start, end, ts);
-      else if (h.request.passthru && h.response.passthru) this.ignore(flow);
+      else if (h.request.passthru && h.response.passthru) {
+        if (h.tunnel) this.openTunnel(flow, dir, buf, start, end, ts);
+        else this.ignore(flow);
+      }
       return;
     }
     if (flow.app === APP_UNDECIDED) this.detect(flow, dir, buf, start, end, ts);
@@ -259,10 +266,28 @@ export class FlowTable {
     return this.count;
   }
 
+  /**
+   * A CONNECT was answered 2xx: the proxy relays another connection from here
+   * on, so the flow is looked at again as if it had just started: the TLS
+   * server name of an HTTPS tunnel, or plain HTTP sent through it (as Zeek
+   * does; the CONNECT exchange itself is already out).
+   */
+  private openTunnel(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
+    flow.http!.close(ts);
+    flow.http = null;
+    flow.app = APP_UNDECIDED;
+    flow.undecided = 0;
+    flow.fresh = 3;
+    flow.tunneled = true;
+    this.detect(flow, dir, buf, start, end, ts);
+  }
+
   private detect(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
     const len = end - start;
-    // the first bytes of a direction whose SYN we saw start a message
-    const atStart = flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len;
+    // the first bytes of a direction whose SYN we saw (or of a tunnel just opened) start a message
+    const fresh = (flow.fresh >> dir) & 1;
+    flow.fresh &= ~(1 << dir);
+    const atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
     const b0 = buf[start]!;
     if (flow.tls !== null || (atStart && b0 === 0x16 && len >= 3 && buf[start + 1] === 3 && buf[start + 2]! <= 4)) {
       this.tls(flow, dir, buf, start, end);
@@ -318,10 +343,11 @@ export class FlowTable {
     }
     flow.client = isRequest ? dir : 1 - dir;
     const cs = flow.client;
+    // (a tunnel's inner HTTP is the same flow, counted once)
+    if (!flow.tunneled) this.counters.httpFlows++;
     flow.app = APP_HTTP;
-    this.counters.httpFlows++;
     const other = flow.dirs[1 - dir]!;
-    const otherSynced = other.fromSyn && other.delivered === 0;
+    const otherSynced = ((flow.fresh >> (1 - dir)) & 1) === 1 || (other.fromSyn && other.delivered === 0);
     const conn = {
       source: this.source,
       client: { ip: flow.addr(cs), port: flow.port(cs) },

@@ -1,0 +1,83 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { corpora } from '@overhear/testkit';
+import { ipv4Tcp, pcapFile, type Pkt } from './fixtures.js';
+import { ingestBytes, ingestFile } from './helpers.js';
+
+/** A client talking to a forward proxy on 3128: `turns` of [fromClient, payload] after the handshake. */
+function proxyConversation(turns: Array<[boolean, string]>): Pkt[] {
+  const c = [10, 0, 0, 1];
+  const s = [10, 0, 0, 9];
+  let cs = 1000;
+  let ss = 5000;
+  const out: Pkt[] = [];
+  const add = (fromClient: boolean, flags: number, payload = Buffer.alloc(0)): void => {
+    out.push({ data: fromClient ? ipv4Tcp(c, s, 40000, 3128, cs, ss, flags, payload) : ipv4Tcp(s, c, 3128, 40000, ss, cs, flags, payload), tsMs: 1_700_000_000_000 + out.length });
+    const adv = payload.length + (flags & 0x03 ? 1 : 0);
+    if (fromClient) cs = (cs + adv) >>> 0;
+    else ss = (ss + adv) >>> 0;
+  };
+  add(true, 0x02);
+  add(false, 0x12);
+  add(true, 0x10);
+  for (const [fromClient, text] of turns) add(fromClient, 0x18, Buffer.from(text, 'latin1'));
+  add(true, 0x11);
+  add(false, 0x11);
+  return out;
+}
+
+const CONNECT = 'CONNECT inner.example:80 HTTP/1.1\r\nHost: inner.example:80\r\n\r\n';
+const ESTABLISHED = 'HTTP/1.1 200 Connection established\r\n\r\n';
+
+describe('CONNECT tunnels', () => {
+  it('reads plain HTTP sent through the tunnel', async () => {
+    const r = await ingestBytes(
+      pcapFile(
+        proxyConversation([
+          [true, CONNECT],
+          [false, ESTABLISHED],
+          [true, 'GET /inner/path?id=7 HTTP/1.1\r\nHost: inner.example\r\n\r\n'],
+          [false, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}'],
+        ]),
+      ),
+    );
+    assert.deepEqual(
+      r.exchanges.map((e) => `${e.request.method} ${e.request.host} ${e.request.path} ${e.response?.status} ${e.flags?.join(',') ?? ''}`),
+      ['CONNECT inner.example / 200 connect', 'GET inner.example /inner/path 200 '],
+    );
+    assert.equal(r.stats.counters.httpFlows, 1, 'one TCP connection');
+  });
+
+  it('a refused CONNECT leaves the connection HTTP, and a tunnel of another protocol is not read as HTTP', async () => {
+    const refused = await ingestBytes(
+      pcapFile(
+        proxyConversation([
+          [true, CONNECT],
+          [false, 'HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n'],
+          [true, 'GET http://inner.example/after HTTP/1.1\r\nHost: inner.example\r\n\r\n'],
+          [false, 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'],
+        ]),
+      ),
+    );
+    assert.deepEqual(refused.exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.response?.status}`), ['CONNECT / 407', 'GET /after 200']);
+    const smtp = await ingestBytes(
+      pcapFile(
+        proxyConversation([
+          [true, CONNECT],
+          [false, ESTABLISHED],
+          [false, '220 mail.inner.example ESMTP\r\n'],
+          [true, 'EHLO client\r\n'],
+        ]),
+      ),
+    );
+    assert.deepEqual(smtp.exchanges.map((e) => e.request.method), ['CONNECT']);
+  });
+
+  const zeek = corpora('zeek');
+  it('records the TLS server name inside an HTTPS tunnel (Zeek trace)', { skip: !zeek && 'corpora absent' }, async () => {
+    const r = await ingestFile(join(zeek!, 'traces/http/connect-with-header.pcap'));
+    assert.deepEqual(r.exchanges.map((e) => `${e.request.method} ${e.request.host} ${e.response?.status}`), ['CONNECT secure.newegg.com:443 200']);
+    assert.deepEqual(r.stats.tlsHosts, { 'secure.newegg.com': 1 });
+  });
+});
