@@ -2,29 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { corpora } from '@overhear/testkit';
-import { ipv4Tcp, pcapFile, type Pkt } from './fixtures.js';
+import { pcapFile, tcpConversation, type Pkt } from './fixtures.js';
 import { ingestBytes, ingestFile } from './helpers.js';
 
-/** A client talking to a forward proxy on 3128: `turns` of [fromClient, payload] after the handshake. */
+/** A client talking to a forward proxy on 3128: `turns` of [fromClient, text] after the handshake. */
 function proxyConversation(turns: Array<[boolean, string]>): Pkt[] {
-  const c = [10, 0, 0, 1];
-  const s = [10, 0, 0, 9];
-  let cs = 1000;
-  let ss = 5000;
-  const out: Pkt[] = [];
-  const add = (fromClient: boolean, flags: number, payload = Buffer.alloc(0)): void => {
-    out.push({ data: fromClient ? ipv4Tcp(c, s, 40000, 3128, cs, ss, flags, payload) : ipv4Tcp(s, c, 3128, 40000, ss, cs, flags, payload), tsMs: 1_700_000_000_000 + out.length });
-    const adv = payload.length + (flags & 0x03 ? 1 : 0);
-    if (fromClient) cs = (cs + adv) >>> 0;
-    else ss = (ss + adv) >>> 0;
-  };
-  add(true, 0x02);
-  add(false, 0x12);
-  add(true, 0x10);
-  for (const [fromClient, text] of turns) add(fromClient, 0x18, Buffer.from(text, 'latin1'));
-  add(true, 0x11);
-  add(false, 0x11);
-  return out;
+  return tcpConversation(
+    turns.map(([fromClient, text]) => [fromClient, Buffer.from(text, 'latin1')]),
+    { serverPort: 3128 },
+  );
 }
 
 const CONNECT = 'CONNECT inner.example:80 HTTP/1.1\r\nHost: inner.example:80\r\n\r\n';

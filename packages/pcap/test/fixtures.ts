@@ -28,16 +28,28 @@ export function ipv4Tcp(src: number[], dst: number[], sport: number, dport: numb
 
 /** One HTTP exchange on a fresh connection: handshake, request, response, FINs. */
 export function httpConversation(path: string, t0 = 1_700_000_000_000, port = 40000, rawRequest?: Buffer, isn: [number, number] = [1000, 5000]): Pkt[] {
-  const c = [10, 0, 0, 1];
-  const s = [10, 0, 0, 2];
   const req: Buffer = rawRequest ?? Buffer.from(`GET ${path} HTTP/1.1\r\nHost: fixture.local\r\n\r\n`);
   const body = '{"ok":true}';
   const res = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  return tcpConversation([[true, req], [false, res]], { t0, clientPort: port, isn });
+}
+
+/**
+ * A TCP connection from 10.0.0.1 to 10.0.0.2: handshake, then each turn as
+ * one segment from the client (true) or the server, then FINs. One packet per
+ * millisecond from `t0`.
+ */
+export function tcpConversation(
+  turns: Array<[fromClient: boolean, payload: Buffer]>,
+  { t0 = 1_700_000_000_000, clientPort = 40000, serverPort = 80, isn = [1000, 5000] }: { t0?: number; clientPort?: number; serverPort?: number; isn?: [number, number] } = {},
+): Pkt[] {
+  const c = [10, 0, 0, 1];
+  const s = [10, 0, 0, 2];
   let cs = isn[0];
   let ss = isn[1];
   const out: Pkt[] = [];
   const add = (fromClient: boolean, flags: number, payload: Buffer = Buffer.alloc(0)): void => {
-    const p = fromClient ? ipv4Tcp(c, s, port, 80, cs, ss, flags, payload) : ipv4Tcp(s, c, 80, port, ss, cs, flags, payload);
+    const p = fromClient ? ipv4Tcp(c, s, clientPort, serverPort, cs, ss, flags, payload) : ipv4Tcp(s, c, serverPort, clientPort, ss, cs, flags, payload);
     out.push({ data: p, tsMs: t0 + out.length });
     const adv = payload.length + (flags & 0x03 ? 1 : 0);
     if (fromClient) cs = (cs + adv) >>> 0;
@@ -46,8 +58,7 @@ export function httpConversation(path: string, t0 = 1_700_000_000_000, port = 40
   add(true, 0x02);
   add(false, 0x12);
   add(true, 0x10);
-  add(true, 0x18, req);
-  add(false, 0x18, res);
+  for (const [fromClient, payload] of turns) add(fromClient, 0x18, payload);
   add(true, 0x11);
   add(false, 0x11);
   add(true, 0x10);
