@@ -22,8 +22,9 @@ export class DecodedPacket {
   depth = 0;
   /** Capture time of the packet (ms), for fragment timeouts. */
   ts = 0;
-  /** Where IP fragments are reassembled; null: counted and skipped. */
-  frags: IpFragments | null = null;
+
+  /** `frags`: where the IP fragments of these packets are put back together. */
+  constructor(readonly frags: IpFragments) {}
 }
 
 export const TCP_FIN = 0x01;

@@ -37,8 +37,8 @@ interface Datagram {
   held: number;
 }
 
-/** What to do with a fragment's datagram once whole: fix its header (lengths, no fragment fields) in `out`. */
-export type PatchHeader = (out: Buffer, headerLen: number, payloadLen: number) => void;
+/** What decoding a fragment that is held (not lost) returns: its datagram is decoded with the last one. */
+export const FRAGMENT_HELD = 'ip-fragment';
 
 export class IpFragments {
   private readonly pending = new Map<string, Datagram>();
@@ -57,10 +57,11 @@ export class IpFragments {
    * One fragment: payload bytes b[s, e) at `offset` in the datagram `key`;
    * `header` is the IP header to rebuild the datagram with, given (a copy)
    * only by the fragment at offset 0. Returns the whole datagram (header +
-   * payload, a fresh buffer) once complete; otherwise why this packet is not
-   * decoded on its own: held (`ip-fragment`), or its datagram dropped.
+   * payload, a fresh buffer; its length fields are the caller's to fix) once
+   * complete; otherwise why this packet is not decoded on its own: held
+   * (FRAGMENT_HELD), or its datagram dropped.
    */
-  add(key: string, ts: number, offset: number, more: boolean, b: Buffer, s: number, e: number, header: Buffer | null, maxPayload: number, patch: PatchHeader): Buffer | string {
+  add(key: string, ts: number, offset: number, more: boolean, b: Buffer, s: number, e: number, header: Buffer | null, maxPayload: number): Buffer | string {
     this.expire(ts);
     const len = e - s;
     if (this.held + len > this.lim.maxBytes) return 'ip-fragment-over-cap';
@@ -84,13 +85,12 @@ export class IpFragments {
     d.parts.push({ offset, bytes: Buffer.from(b.subarray(s, e)) });
     d.held += len;
     this.held += len;
-    if (d.total < 0 || !d.header) return 'ip-fragment';
+    if (d.total < 0 || !d.header) return FRAGMENT_HELD;
     const whole = assemble(d);
     if (whole === undefined) return this.drop(key, d, 'ip-fragment-overlap');
-    if (whole === null) return 'ip-fragment';
+    if (whole === null) return FRAGMENT_HELD;
     this.forget(key, d);
     this.reassembled++;
-    patch(whole, d.header.length, d.total);
     return whole;
   }
 

@@ -24,8 +24,7 @@ export function decodeIpv4(p: DecodedPacket, b: Buffer, s: number, e: number): s
   const frag = ((b[s + 6]! << 8) | b[s + 7]!) & 0x3fff;
   if (frag !== 0) {
     // a fragment cut by the snap length cannot be put back together
-    if (p.frags === null || s + total > e) return s + total > e ? 'ip-fragment-truncated' : 'ip-fragment';
-    return fragmentV4(p, b, s, ihl, end, frag);
+    return s + total > e ? 'ip-fragment-truncated' : fragmentV4(p, b, s, ihl, end, frag);
   }
   p.v6 = false;
   p.s0 = p.s1 = p.s2 = 0;
@@ -64,10 +63,7 @@ export function decodeIpv6(p: DecodedPacket, b: Buffer, s: number, e: number): s
       case 44: {
         if (o + 8 > end) return 'truncated-ip';
         const fo = ((b[o + 2]! << 8) | b[o + 3]!) & 0xfff9;
-        if (fo !== 0) {
-          if (p.frags === null || s + 40 + plen > e) return s + 40 + plen > e ? 'ip-fragment-truncated' : 'ip-fragment';
-          return fragmentV6(p, b, s, o, end);
-        }
+        if (fo !== 0) return s + 40 + plen > e ? 'ip-fragment-truncated' : fragmentV6(p, b, s, o, end);
         next = b[o]!;
         o += 8;
         continue;
@@ -91,13 +87,11 @@ function fragmentV4(p: DecodedPacket, b: Buffer, s: number, ihl: number, end: nu
   const key = `4 ${b.readUInt32BE(s + 12)} ${b.readUInt32BE(s + 16)} ${b[s + 9]} ${(b[s + 4]! << 8) | b[s + 5]!}`;
   const offset = (frag & 0x1fff) * 8;
   const header = offset === 0 ? Buffer.from(b.subarray(s, s + ihl)) : null;
-  const r = p.frags!.add(key, p.ts, offset, (frag & 0x2000) !== 0, b, s + ihl, end, header, 65_535 - ihl, patchV4);
-  return typeof r === 'string' ? r : decodeIpv4(p, r, 0, r.length);
-}
-
-function patchV4(out: Buffer, headerLen: number, payloadLen: number): void {
-  out.writeUInt16BE(headerLen + payloadLen, 2);
-  out.writeUInt16BE(0, 6);
+  const r = p.frags.add(key, p.ts, offset, (frag & 0x2000) !== 0, b, s + ihl, end, header, 65_535 - ihl);
+  if (typeof r === 'string') return r;
+  r.writeUInt16BE(r.length, 2); // total length
+  r.writeUInt16BE(0, 6); // no fragment fields
+  return decodeIpv4(p, r, 0, r.length);
 }
 
 /**
@@ -114,12 +108,10 @@ function fragmentV6(p: DecodedPacket, b: Buffer, s: number, o: number, end: numb
     header = Buffer.from(b.subarray(s, s + 40));
     header[6] = b[o]!; // the next header after the fragment header
   }
-  const r = p.frags!.add(key, p.ts, offset, (w & 1) !== 0, b, o + 8, end, header, 65_535, patchV6);
-  return typeof r === 'string' ? r : decodeIpv6(p, r, 0, r.length);
-}
-
-function patchV6(out: Buffer, _headerLen: number, payloadLen: number): void {
-  out.writeUInt16BE(payloadLen, 4);
+  const r = p.frags.add(key, p.ts, offset, (w & 1) !== 0, b, o + 8, end, header, 65_535);
+  if (typeof r === 'string') return r;
+  r.writeUInt16BE(r.length - 40, 4); // payload length
+  return decodeIpv6(p, r, 0, r.length);
 }
 
 function decodeTransport(p: DecodedPacket, proto: number, b: Buffer, o: number, e: number): string | null {

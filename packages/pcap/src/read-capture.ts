@@ -7,7 +7,7 @@ import { toBuffer } from './carry.js';
 import { DecodedPacket } from './decoded-packet.js';
 import type { HttpEnv } from './http-connection.js';
 import { decodeLink, linkSupported } from './link.js';
-import { IpFragments } from './ip-fragments.js';
+import { FRAGMENT_HELD, IpFragments } from './ip-fragments.js';
 import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
@@ -93,8 +93,8 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   let format: CaptureFormat | undefined;
   const table = () => flows!;
   let flows: FlowTable | undefined;
-  const pkt = new DecodedPacket();
-  pkt.frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
+  const frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
+  const pkt = new DecodedPacket(frags);
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
@@ -106,8 +106,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
       if (r === null) table().packet(pkt, tsMs);
-      // a fragment held for reassembly is not lost: its datagram is decoded with the last one
-      else if (r !== 'ip-fragment' || pkt.frags === null) countSkip(stats, r);
+      else if (r !== FRAGMENT_HELD) countSkip(stats, r);
     },
     unsupportedLink(linkType) {
       if (onlyUnsupported && ng && ng.linkTypes.every((t) => !linkSupported(t))) {
@@ -121,16 +120,16 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   let ng: PcapngReader | undefined;
   let head: Buffer | undefined;
   const finish = (): void => {
-    pkt.frags!.flush();
+    frags.flush();
     flows?.closeAll(lastTs);
     publish();
   };
   const publish = (): void => {
     const c = stats.counters;
     c.packets = packets;
-    if (pkt.frags!.fragments) {
-      c.ipFragments = pkt.frags!.fragments;
-      c.ipDatagramsReassembled = pkt.frags!.reassembled;
+    if (frags.fragments) {
+      c.ipFragments = frags.fragments;
+      c.ipDatagramsReassembled = frags.reassembled;
     }
     if (flows) {
       const fc = flows.counters;
