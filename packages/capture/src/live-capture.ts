@@ -3,7 +3,7 @@ import type { Exchange, ExchangeSource, SourceStats } from '@overhear/model';
 import { emptyStats } from '@overhear/model';
 import { readCapture, type CaptureCaps } from '@overhear/pcap';
 import type { FromWorker, ToWorker, WorkerConfig } from './pipe-worker.js';
-import { POOL_BUFFER } from './pool.js';
+import { POOL_BUFFER, poolBuffers } from './pool.js';
 import { emptyKernelCounters, type KernelCounters, type TcpdumpOptions } from './tcpdump.js';
 
 export interface LiveCaptureOptions extends TcpdumpOptions {
@@ -36,7 +36,7 @@ export interface SensorCounters {
   /** Bytes read from tcpdump, waiting to be parsed. */
   queuedBytes: number;
   queuedBytesPeak: number;
-  /** Memory of the capture thread's batch buffers (bounded by the queue limit): allocated once, reused. */
+  /** Memory of the capture thread's batch buffers: the queue limit, allocated at start and reused. */
   poolBytes: number;
   /** Times tcpdump died and was started again. */
   restarts: number;
@@ -111,6 +111,7 @@ export class LiveCapture implements ExchangeSource {
       ...(opts.env ? { env: opts.env } : {}),
       maxQueuedBytes: opts.maxQueuedBytes ?? DEFAULT_MAX_QUEUED,
     };
+    this.sensor.poolBytes = poolBuffers(cfg.maxQueuedBytes) * POOL_BUFFER;
     this.worker = new Worker(new URL('./pipe-worker.js', import.meta.url), { workerData: cfg });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (e) => {
@@ -205,7 +206,6 @@ export class LiveCapture implements ExchangeSource {
       case 'shed':
         this.sensor.shedPackets = m.packets;
         this.sensor.shedBytes = m.bytes;
-        this.sensor.poolBytes = m.pooledBytes;
         break;
       case 'done':
         this.done = true;

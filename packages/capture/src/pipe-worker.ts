@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TcpdumpRunner, type RunnerOptions } from './runner.js';
-import { POOL_BUFFER } from './pool.js';
+import { POOL_BUFFER, poolBuffers } from './pool.js';
 
 export interface WorkerConfig extends RunnerOptions {
   maxQueuedBytes: number;
@@ -23,7 +23,7 @@ export type FromWorker =
   | { type: 'exit'; run: number; requested: boolean; fatal: boolean; code: number | null; signal: string | null; message: string; kind: string; counters: import('./tcpdump.js').KernelCounters }
   | { type: 'restarting'; run: number; inMs: number; message: string }
   | { type: 'fatal'; kind: string; message: string }
-  | { type: 'shed'; packets: number; bytes: number; inFlight: number; inFlightPeak: number; pooledBytes: number }
+  | { type: 'shed'; packets: number; bytes: number; inFlight: number; inFlightPeak: number }
   | { type: 'done' };
 
 const port = parentPort!;
@@ -51,10 +51,9 @@ const post = (m: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage
  * worst moment so far. Used first in, first out.
  */
 const COALESCE_MS = 5;
-const maxPooled = Math.max(2, Math.floor(cfg.maxQueuedBytes / POOL_BUFFER));
+const pooled = poolBuffers(cfg.maxQueuedBytes);
 const free: ArrayBuffer[] = [];
-for (let i = 0; i < maxPooled; i++) free.push(new Uint8Array(POOL_BUFFER).fill(0xff).buffer);
-const pooled = maxPooled;
+for (let i = 0; i < pooled; i++) free.push(new Uint8Array(POOL_BUFFER).fill(0xff).buffer);
 /** Where a batch is gathered; copied out when it goes. */
 const scratch = new Uint8Array(POOL_BUFFER);
 let batchBytes = 0;
@@ -114,7 +113,7 @@ const runner = new TcpdumpRunner(cfg, (e) => {
   // Whatever is batched belongs before any other event (a run's end, counters).
   sendBatch();
   if (e.type === 'done') {
-    post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak, pooledBytes: pooled * POOL_BUFFER });
+    post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak });
     post({ type: 'done' });
     setImmediate(() => process.exit(0));
     return;
@@ -130,7 +129,7 @@ port.on('message', (m: ToWorker) => {
       break;
     case 'poll':
       runner.poll();
-      post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak, pooledBytes: pooled * POOL_BUFFER });
+      post({ type: 'shed', packets: shedPackets, bytes: shedBytes, inFlight, inFlightPeak });
       break;
     case 'stop':
       runner.stop();

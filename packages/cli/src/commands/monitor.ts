@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { totalmem } from 'node:os';
 import { InputError, UsageError } from '@overhear/model';
 import { captureFileDone, recordCaptureFile, writeSensorStatus, type Catalog } from '@overhear/catalog';
-import { CaptureStartError, DirFollower, LiveCapture } from '@overhear/capture';
+import { CaptureStartError, DirFollower, LiveCapture, maxReservableQueueBytes } from '@overhear/capture';
 import { EmitClosedError, ingestPath, isRetryableCatalogError, openCatalog, openInput, readNdjson, runLive, type LiveStats, type OverhearConfig } from '@overhear/pipeline';
 
 export interface MonitorCommandOptions {
@@ -80,10 +79,8 @@ async function monitorInterface(o: MonitorCommandOptions, iface: string, flushMs
   const name = o.name ?? iface;
   const bufferKiB = positive(o.bufferSize, '--buffer-size', DEFAULT_BUFFER_KIB);
   const maxQueued = positive(o.maxQueueMb, '--max-queue-mb', 64) * 1024 * 1024;
-  // the whole queue is allocated at start (packages/capture): refuse one the machine cannot hold
-  const quarter = Math.floor(totalmem() / 4 / 1024 / 1024);
-  if (maxQueued > quarter * 1024 * 1024) {
-    throw new UsageError(`--max-queue-mb ${o.maxQueueMb}: the capture queue is reserved at start, and this is more than a quarter of this machine's memory (${quarter} MiB)`);
+  if (maxQueued > maxReservableQueueBytes()) {
+    throw new UsageError(`--max-queue-mb ${o.maxQueueMb}: the capture queue is reserved at start, and this is more than a quarter of this machine's memory (${Math.floor(maxReservableQueueBytes() / 1048576)} MiB)`);
   }
   const catalog = o.emit ? undefined : openCatalog(o.db);
   const cap = new LiveCapture({
