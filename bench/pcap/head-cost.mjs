@@ -1,7 +1,11 @@
 // Micro-benchmark: what one request head + one response head cost in HttpStream
 // (the bench capture's heads, no packets, no Exchange), beside the string
-// primitives it is built from. It shows where the parse-only ceiling of this
-// design lies. Usage: node bench/pcap/head-cost.mjs (after npx tsc -b packages/pcap)
+// primitives it is built from: where the parse-only ceiling of this design
+// lies. Then the next design priced before it is built: the same heads scanned
+// as bytes into offsets and known-name ids (no strings), then with strings for
+// every value, or only for the three the counting path reads ("heads kept as
+// bytes with an index, strings on demand").
+// Usage: node bench/pcap/head-cost.mjs (after npx tsc -b packages/pcap)
 import { HttpStream } from '../../packages/pcap/dist/src/http-stream.js';
 import { Budget } from '../../packages/pcap/dist/src/budget.js';
 
@@ -63,5 +67,89 @@ time('  primitive: Map.get, a fresh 45-character string (a miss)', () => {
 });
 time('  primitive: Map.get, the same strings, hashes cached', () => {
   for (let i = 0; i < N; i++) sink += known.get(cached[i % 1000]) ?? 0;
+});
+
+// ---- heads as bytes ----
+const NAMES = ['host', 'content-length', 'content-type', 'transfer-encoding', 'content-encoding', 'authorization', 'cookie', 'user-agent', 'accept', 'accept-encoding', 'date', 'server', 'connection', 'set-cookie', 'x-api-key'];
+const NB = NAMES.map((n) => Buffer.from(n));
+const byLen = new Map();
+NAMES.forEach((n, i) => { const l = byLen.get(n.length) ?? []; l.push(i); byLen.set(n.length, l); });
+const LEN = Array.from({ length: 64 }, (_, l) => byLen.get(l) ?? []);
+function nameId(b, s, e) {
+  const cands = LEN[e - s];
+  if (cands === undefined) return -1;
+  outer: for (let k = 0; k < cands.length; k++) {
+    const nb = NB[cands[k]];
+    for (let i = 0; i < nb.length; i++) if ((b[s + i] | 0x20) !== nb[i]) continue outer;
+    return cands[k];
+  }
+  return -1;
+}
+const idx = new Int32Array(4 * 128);
+/** Scans a head at b[s..) byte by byte in JS: returns the number of headers; idx holds [nameId|-1, nameStart, valueStart, valueEnd] per header. */
+function scan(b, s, n) {
+  let p = s;
+  // first line
+  while (p < n && b[p] !== 10) p++;
+  p++;
+  let h = 0;
+  while (p < n) {
+    if (b[p] === 13 || b[p] === 10) return h;
+    const ls = p;
+    let colon = -1;
+    while (p < n && b[p] !== 10) { if (colon < 0 && b[p] === 58) colon = p; p++; }
+    let le = p; if (b[le - 1] === 13) le--;
+    if (colon > ls) {
+      let vs = colon + 1; while (vs < le && (b[vs] === 32 || b[vs] === 9)) vs++;
+      const o = h * 4;
+      idx[o] = nameId(b, ls, colon); idx[o + 1] = ls; idx[o + 2] = vs; idx[o + 3] = le;
+      h++;
+    }
+    p++;
+  }
+  return h;
+}
+/** The same with Buffer.indexOf (native) finding each line end and colon. */
+function scanNative(b, s, n) {
+  let p = b.indexOf(10, s) + 1;
+  let h = 0;
+  while (p < n) {
+    const c0 = b[p];
+    if (c0 === 13 || c0 === 10) return h;
+    let lf = b.indexOf(10, p); if (lf < 0 || lf >= n) lf = n;
+    const colon = b.indexOf(58, p);
+    let le = lf; if (b[le - 1] === 13) le--;
+    if (colon > p && colon < le) {
+      let vs = colon + 1; while (vs < le && (b[vs] === 32 || b[vs] === 9)) vs++;
+      const o = h * 4;
+      idx[o] = nameId(b, p, colon); idx[o + 1] = p; idx[o + 2] = vs; idx[o + 3] = le;
+      h++;
+    }
+    p = lf + 1;
+  }
+  return h;
+}
+time('as bytes: lines by native indexOf (offsets, name ids)', () => {
+  for (let i = 0; i < N; i++) { sink += scanNative(req, 0, req.length); sink += scanNative(res, 0, res.length); }
+});
+time('as bytes: a JS loop per byte (offsets, name ids)', () => {
+  for (let i = 0; i < N; i++) { sink += scan(req, 0, req.length); sink += scan(res, 0, res.length); }
+});
+time('  + every value as a string (names constant or sliced)', () => {
+  for (let i = 0; i < N; i++) {
+    for (const b of [req, res]) {
+      const h = scan(b, 0, b.length); const out = [];
+      for (let k = 0; k < h; k++) { const o = k * 4; out.push([idx[o] >= 0 ? NAMES[idx[o]] : b.latin1Slice(idx[o + 1], idx[o + 2]).toLowerCase(), b.latin1Slice(idx[o + 2], idx[o + 3])]); }
+      sink += out.length;
+    }
+  }
+});
+time('  + only host, authorization, content-type as strings', () => {
+  for (let i = 0; i < N; i++) {
+    for (const b of [req, res]) {
+      const h = scan(b, 0, b.length);
+      for (let k = 0; k < h; k++) { const o = k * 4; const id = idx[o]; if (id === 0 || id === 5 || id === 2) sink += b.latin1Slice(idx[o + 2], idx[o + 3]).length; }
+    }
+  }
 });
 if (sink === 42) console.log('');
