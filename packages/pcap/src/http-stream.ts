@@ -424,8 +424,10 @@ export class HttpStream {
     const headers = m.headers;
     const n = t.length;
     if (i + 1 >= n) return 0;
-    // names are lower-cased once for the whole head, then sliced
-    const lower = t.toLowerCase();
+    // Names are lower-cased once for the whole head, then sliced, unless a character's lower
+    // case is longer ("İ" gives two): a value's would shift every later name's offsets.
+    const whole = t.toLowerCase();
+    const lower = whole.length === t.length ? whole : null;
     let p = i + 1;
     while (p < n) {
       let q = t.indexOf('\n', p);
@@ -443,7 +445,7 @@ export class HttpStream {
         if (colon > p && colon < le) {
           let ne = colon;
           while (ne > p && (t.charCodeAt(ne - 1) === 32 || t.charCodeAt(ne - 1) === 9)) ne--;
-          const name = lower.slice(p, ne);
+          const name = lower !== null ? lower.slice(p, ne) : t.slice(p, ne).toLowerCase();
           let vs = colon + 1;
           while (vs < le && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
           let ve = le;

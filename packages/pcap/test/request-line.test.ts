@@ -42,3 +42,15 @@ test('a method with a character outside the token set is not a request', async (
   const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
   assert.equal(exchanges.length, 0);
 });
+
+test('a value whose lower case is longer ("İ") does not shift the header names after it', async () => {
+  // "İ".toLowerCase() is two characters: slicing names out of a lower-cased head lost Content-Length
+  // here, and the body was read as the start of the next request (a desync an attacker can cause).
+  const raw = Buffer.from('POST /a HTTP/1.1\r\nHost: fixture.local\r\nX-Name: İİİİİİ\r\nContent-Length: 5\r\n\r\nhello', 'utf8');
+  const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
+  assert.equal(exchanges.length, 1);
+  const r = exchanges[0]!.request;
+  assert.deepEqual(r.headers, [['host', 'fixture.local'], ['x-name', 'İİİİİİ'], ['content-length', '5']]);
+  assert.equal(Buffer.from(r.body!.bytes).toString(), 'hello');
+  assert.equal(exchanges[0]!.response?.status, 200);
+});
