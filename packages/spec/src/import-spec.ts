@@ -1,4 +1,3 @@
-import { dereference } from '@readme/openapi-parser';
 import { loadAll as loadYaml, YAMLException } from 'js-yaml';
 import { InputError, type JsonSchema, type ParamLocation } from '@overhear/model';
 import type { DeclaredOperation, DeclaredParameter, DeclaredSpec } from './declared.js';
@@ -33,6 +32,8 @@ export async function importSpec(text: string, file: string): Promise<DeclaredSp
   if (missing) throw new InputError(file, `unresolvable $ref "${missing.ref}" at ${missing.at}`);
   let api: Obj;
   try {
+    // loaded here, not at start: it takes ~80 ms, and only importing a spec needs it
+    const { dereference } = await import('@readme/openapi-parser');
     api = (await dereference(structuredClone(doc) as never, { resolve: { external: false }, timeoutMs: 20_000 } as never)) as unknown as Obj;
   } catch (e) {
     throw new InputError(file, `cannot resolve references: ${(e as Error).message.split('\n')[0]}`);

@@ -9,7 +9,26 @@
  *    (`named`), or when written with a bracketed area code ("(415) 555-0132");
  *  - digits-only values with no name evidence are never phones.
  */
-import { Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js/max';
+
+type Lib = typeof import('libphonenumber-js/max');
+const require = createRequire(import.meta.url);
+let loaded: Lib | undefined;
+/**
+ * The library, loaded when a value first looks like a phone number: its
+ * metadata takes ~50 ms to load, which every CLI command paid at start,
+ * though most never parse a number.
+ */
+function lib(): Lib {
+  return (loaded ??= require('libphonenumber-js/max') as Lib);
+}
+
+/** The same full metadata, as the object its numbering plans are read from (the CommonJS `max` entry does not export the class). */
+function maxMetadata(): InstanceType<Lib['Metadata']> {
+  const core = require('libphonenumber-js/core') as { Metadata: new (json: unknown) => InstanceType<Lib['Metadata']> };
+  return new core.Metadata(require('libphonenumber-js/metadata.max.json'));
+}
 
 export interface ParsedPhone {
   countryCallingCode: string;
@@ -67,7 +86,7 @@ function parseUncached(value: string, named: boolean, regions: readonly CountryC
 }
 
 function full(value: string, defaultCountry?: CountryCode): ParsedPhone | undefined {
-  const p = parsePhoneNumberFromString(value, defaultCountry ? { defaultCountry, extract: false } : { extract: false });
+  const p = lib().parsePhoneNumberFromString(value, defaultCountry ? { defaultCountry, extract: false } : { extract: false });
   return p && p.isValid() ? { countryCallingCode: String(p.countryCallingCode), nationalNumber: String(p.nationalNumber) } : undefined;
 }
 
@@ -82,13 +101,14 @@ interface Plan {
   lengths: number[];
   re: RegExp;
 }
-const metadata = new Metadata();
+let metadataOnce: InstanceType<Lib['Metadata']> | undefined;
 const plansByCode = new Map<string, Plan[] | null>();
 
 function plansFor(code: string): Plan[] | null {
   let plans = plansByCode.get(code);
   if (plans !== undefined) return plans;
   plans = null;
+  const metadata = (metadataOnce ??= maxMetadata());
   // Not in the typed API: the calling-code → countries table and the plan's pattern accessor.
   const m = metadata as unknown as { metadata?: { country_calling_codes?: Record<string, string[]> }; numberingPlan?: { nationalNumberPattern?: () => string } };
   const countries = m.metadata?.country_calling_codes?.[code];
