@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '@overhear/model';
 import { captureFormat, readCapture } from '../src/index.js';
-import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, type Pkt } from './fixtures.js';
+import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, type Pkt } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 async function rejects(bytes: Uint8Array, file: string, offset: number, message: RegExp): Promise<void> {

@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { corpora } from '@overhear/testkit';
-import { pcapFile, tcpConversation, type Pkt } from './fixtures.js';
+import { corpora, pcapFile, tcpConversation, type Pkt } from '@overhear/testkit';
 import { ingestBytes, ingestFile } from './helpers.js';
 
 /** A client talking to a forward proxy on 3128: `turns` of [fromClient, text] after the handshake. */

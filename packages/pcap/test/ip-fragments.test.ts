@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { corpora } from '@overhear/testkit';
 import { join } from 'node:path';
-import { httpConversation, pcapFile, type Pkt } from './fixtures.js';
+import { corpora, httpConversation, pcapFile, type Pkt } from '@overhear/testkit';
 import { ingestBytes, ingestFile } from './helpers.js';
 
 /** Splits an Ethernet/IPv4 frame's IP payload into fragments of `sizes` bytes (multiples of 8 but the last). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpConversation, pcapFile } from './fixtures.js';
+import { httpConversation, pcapFile } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 /**

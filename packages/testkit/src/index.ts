@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
+export * from './hand-built-captures.js';
+
 /** The repository root (this file is packages/testkit/dist/src/index.js). */
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 

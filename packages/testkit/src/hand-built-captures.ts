@@ -1,4 +1,4 @@
-/** Small hand-built captures for the bad-input cases (bytes written here, not mocks of the reader). */
+/** Small hand-built captures: packets, pcap and pcapng blocks written byte by byte (not mocks of the reader). */
 
 export interface Pkt {
   data: Buffer;
