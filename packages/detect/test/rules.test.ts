@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exchange, Header } from '@overhear/model';
-import { createRedactor, createScanner, CredentialStuffingDetector, evaluateRules, RULES, type RuleContext } from '../src/index.js';
+import type { Exchange, FramingAnomaly, Header } from '@overhear/model';
+import { createRedactor, createScanner, CredentialStuffingDetector, evaluateRules, EVERY_EXCHANGE_RULES, RULES, type RuleContext } from '../src/index.js';
 
 const scan = createScanner({ redactor: createRedactor(new Uint8Array(32).fill(5)) });
 const b64u = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -141,6 +141,22 @@ test('unbounded-page-size: a large page size accepted', () => {
   assert.deepEqual(ids(ex({ query: [['limit', '500']], status: 400 })), [], 'refused: the server bounds it');
   assert.deepEqual(ids(ex({ query: [['pageSize', '1000']] }), { maxPageSize: 2000 }), []);
   assert.deepEqual(ids(ex({ query: [['id', '50000']] })), []);
+});
+
+test('ambiguous-request-framing: what the capture saw, high for the smuggling shapes, nothing for a clean request', () => {
+  const framed = (framing: FramingAnomaly) => {
+    const e = ex({});
+    (e.request as { framing?: FramingAnomaly }).framing = framing;
+    return e;
+  };
+  assert.deepEqual(ids(framed('content-length-and-transfer-encoding')), ['ambiguous-request-framing high API8:2023']);
+  assert.deepEqual(ids(framed('conflicting-content-length')), ['ambiguous-request-framing high API8:2023']);
+  assert.deepEqual(ids(framed('transfer-encoding-not-chunked')), ['ambiguous-request-framing high API8:2023']);
+  assert.deepEqual(ids(framed('invalid-content-length')), ['ambiguous-request-framing medium API8:2023']);
+  assert.deepEqual(ids(framed('transfer-encoding-in-http-1.0')), ['ambiguous-request-framing medium API8:2023']);
+  assert.match(run(framed('content-length-and-transfer-encoding'))[0]!.evidence, /^Content-Length and Transfer-Encoding: chunked in one request/);
+  assert.deepEqual(ids(ex({})), []);
+  assert.ok(EVERY_EXCHANGE_RULES.some((r) => r.id === 'ambiguous-request-framing'), 'runs on every exchange: sampling must not hide one smuggled request');
 });
 
 test('credential-stuffing: a burst of failed logins across user names, once per window', () => {

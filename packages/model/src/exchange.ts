@@ -26,6 +26,23 @@ export interface Endpoint4 {
   port: number;
 }
 
+/**
+ * How a request stated its length in a way HTTP implementations disagree on
+ * (RFC 9112 §6): the raw material of request smuggling. Only sources that see
+ * the head as sent (captures) can tell.
+ */
+export type FramingAnomaly =
+  /** Both sent; read as chunked (§6.1), while a server that reads Content-Length sees the rest as another request. */
+  | 'content-length-and-transfer-encoding'
+  /** Content-Length values that differ (§6.3: unrecoverable). */
+  | 'conflicting-content-length'
+  /** A Content-Length that is not a decimal number (§6.3: unrecoverable). */
+  | 'invalid-content-length'
+  /** Transfer-Encoding whose final coding is not chunked: the request's length cannot be known (§6.3). */
+  | 'transfer-encoding-not-chunked'
+  /** Transfer-Encoding in an HTTP/1.0 request, which has no transfer codings (§6.1: faulty framing). */
+  | 'transfer-encoding-in-http-1.0';
+
 export interface HttpRequest {
   method: string;
   /** Host from the Host header, HTTP/2 :authority or URL; lower-cased, without default port. Server IP when absent. */
@@ -37,6 +54,8 @@ export interface HttpRequest {
   httpVersion: string;
   headers: readonly Header[];
   body?: Body;
+  /** Set when the request's length was stated ambiguously (see FramingAnomaly). */
+  framing?: FramingAnomaly;
 }
 
 export interface HttpResponse {

@@ -1,7 +1,7 @@
 import type { Exchange } from '@overhear/model';
 import type { Budget } from './budget.js';
 import { toExchange, type BodyLimits, type ConnInfo, type Tx } from './http-exchange.js';
-import { BODY_CHUNKED, BODY_EOF, BODY_LENGTH, BODY_NONE, HttpStream, type HttpMessage, type HttpStreamLimits, type HttpStreamOwner } from './http-stream.js';
+import { BODY_CHUNKED, BODY_EOF, BODY_LENGTH, BODY_NONE, BODY_UNKNOWN, framingAnomaly, HttpStream, lengthUnknown, type HttpMessage, type HttpStreamLimits, type HttpStreamOwner } from './http-stream.js';
 
 export interface HttpEnv {
   limits: HttpStreamLimits & BodyLimits;
@@ -45,6 +45,11 @@ export class HttpConnection implements HttpStreamOwner {
         else tx.req.body?.discard();
       }
       if (msg.version === '0.9' || msg.method === 'CONNECT') return BODY_NONE;
+      const anomaly = framingAnomaly(msg);
+      if (anomaly !== null) {
+        msg.framing = anomaly;
+        if (lengthUnknown(anomaly)) return BODY_UNKNOWN;
+      }
       if (msg.chunked) return BODY_CHUNKED;
       return msg.contentLength >= 0 ? BODY_LENGTH : BODY_NONE;
     }

@@ -37,6 +37,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   };
   const rb = finishBody(req, lim, flags);
   if (rb) request.body = rb;
+  if (req.framing !== null) request.framing = req.framing;
   if (req.interrupted || !tx.reqDone) flags.push('request-interrupted');
   const ex: Exchange = {
     source: conn.source,

@@ -1,4 +1,4 @@
-import type { Header } from '@overhear/model';
+import type { FramingAnomaly, Header } from '@overhear/model';
 import { BodyCollector } from './body-collector.js';
 import { requestLine, statusLine } from './start-line.js';
 import type { Budget } from './budget.js';
@@ -7,6 +7,8 @@ export const BODY_NONE = 0;
 export const BODY_LENGTH = 1;
 export const BODY_CHUNKED = 2;
 export const BODY_EOF = 3;
+/** The request's length cannot be known (RFC 9112 §6.3): no body, and parsing starts again at the next request line. */
+export const BODY_UNKNOWN = 4;
 
 export class HttpMessage {
   method = '';
@@ -18,6 +20,12 @@ export class HttpMessage {
   endTs: number;
   /** -1 when absent or unusable. */
   contentLength = -1;
+  /** CL_* below: what the Content-Length headers said, all of them taken together. */
+  clState = CL_NONE;
+  /** A Transfer-Encoding header was sent (even one naming only identity). */
+  transferEncoding = false;
+  /** Set by the owner on a request whose length was stated ambiguously. */
+  framing: FramingAnomaly | null = null;
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied. */
   codings: string[] | null = null;
@@ -32,6 +40,28 @@ export class HttpMessage {
   ) {
     this.endTs = startTs;
   }
+}
+
+const CL_NONE = 0;
+const CL_VALID = 1;
+const CL_INVALID = 2;
+const CL_CONFLICT = 3;
+
+/** Why a request head's length is ambiguous (RFC 9112 §6), or null: what the parser saw, not a judgement of risk. */
+export function framingAnomaly(m: HttpMessage): FramingAnomaly | null {
+  if (m.transferEncoding) {
+    if (m.version === '1.0') return 'transfer-encoding-in-http-1.0';
+    if (!m.chunked) return 'transfer-encoding-not-chunked';
+    return m.clState !== CL_NONE ? 'content-length-and-transfer-encoding' : null;
+  }
+  if (m.clState === CL_INVALID) return 'invalid-content-length';
+  if (m.clState === CL_CONFLICT) return 'conflicting-content-length';
+  return null;
+}
+
+/** Whether the anomaly leaves the request's length unknown (no server can read on safely), rather than decided by precedence. */
+export function lengthUnknown(a: FramingAnomaly): boolean {
+  return a === 'transfer-encoding-not-chunked' || a === 'invalid-content-length' || a === 'conflicting-content-length';
 }
 
 export interface HttpStreamOwner {
@@ -73,7 +103,9 @@ const LF_CRLF = Buffer.from('\n\r\n', 'latin1');
 const HTTP_SLASH = Buffer.from('HTTP/', 'latin1');
 const MAX_LINE = 8192;
 
-const REQUEST_START = /(?:^|\n)[A-Za-z][A-Za-z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
+// Where parsing picks up again (after a gap, garbage, or a request of unknown length) the method must look
+// like one (upper case), or a body's "hello" running into "GET /x HTTP/1.1" would be taken for a method.
+const REQUEST_START = /(?:^|\n)[A-Z][A-Z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
 const RESPONSE_START = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -481,6 +513,12 @@ export class HttpStream {
         m.body = this.newBody(m);
         this.state = BODY_CLOSE;
         return;
+      case BODY_UNKNOWN:
+        this.owner.count('http-request-length-unknown');
+        this.finish(ts);
+        // what follows may be a body or another request: nothing to go on until a request line starts a line
+        if (this.state === START) this.state = SYNC;
+        return;
     }
     this.finish(ts);
   }
@@ -580,33 +618,49 @@ function chunkSize(line: string): number {
 }
 
 const GZIP: string[] = ['gzip'];
+const CL_LIST_CONFLICT = -2;
+
+/** A Content-Length value: >= 0, -1 when it is no decimal number, CL_LIST_CONFLICT for a list of differing numbers ("5, 7"). */
+function contentLength(v: string): number {
+  let cl = 0;
+  let i = 0;
+  for (; i < v.length && i < 16; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    cl = cl * 10 + c;
+  }
+  if (i === v.length && i > 0 && i < 16) return cl;
+  let n: number;
+  if (/^[0-9]+$/.test(v)) n = Number(v);
+  else if (/^[0-9]+(\s*,\s*[0-9]+)*$/.test(v)) {
+    const vs = new Set(v.split(/\s*,\s*/).map(Number));
+    if (vs.size !== 1) return CL_LIST_CONFLICT;
+    n = [...vs][0]!;
+  } else return -1;
+  return Number.isSafeInteger(n) ? n : -1;
+}
 
 function noteHeader(m: HttpMessage, name: string, value: string): void {
   switch (name) {
     case 'content-length': {
-      const v = value;
-      let cl = 0;
-      let i = 0;
-      for (; i < v.length && i < 16; i++) {
-        const c = v.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        cl = cl * 10 + c;
-      }
-      if (i === v.length && i > 0 && i < 16) m.contentLength = cl;
-      else if (/^[0-9]+$/.test(v)) m.contentLength = Number(v);
-      else if (/^[0-9]+(\s*,\s*[0-9]+)*$/.test(v)) {
-        const vs = new Set(v.split(/\s*,\s*/).map(Number));
-        m.contentLength = vs.size === 1 ? [...vs][0]! : -1;
-      } else m.contentLength = -1;
-      if (!Number.isSafeInteger(m.contentLength)) m.contentLength = -1;
+      // every Content-Length header must agree (RFC 9110 §8.6); one that does not, or is no number, makes the length unusable
+      const cl = contentLength(value);
+      if (cl === CL_LIST_CONFLICT) m.clState = CL_CONFLICT;
+      else if (cl < 0) m.clState = m.clState === CL_CONFLICT ? CL_CONFLICT : CL_INVALID;
+      else if (m.clState === CL_NONE) m.clState = CL_VALID;
+      else if (m.clState === CL_VALID && cl !== m.contentLength) m.clState = CL_CONFLICT;
+      m.contentLength = m.clState === CL_VALID ? cl : -1;
       break;
     }
     case 'transfer-encoding': {
+      m.transferEncoding = true;
       if (value === 'chunked') {
         m.chunked = true;
         break;
       }
       const list = value.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s && s !== 'identity');
+      // several headers are one list (RFC 9110 §5.3): one naming only identity changes nothing
+      if (list.length === 0) break;
       m.chunked = list[list.length - 1] === 'chunked';
       const other = list.filter((s) => s !== 'chunked');
       if (other.length) m.codings = [...other, ...(m.codings ?? [])];

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type Header, type SourceStats } from '@overhear/model';
+import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type FramingAnomaly, type Header, type SourceStats } from '@overhear/model';
 
 /**
  * The exchange stream as NDJSON (documented in packages/capture/README.md):
@@ -43,6 +43,7 @@ export function exchangeToNdjson(ex: Exchange): string {
       httpVersion: ex.request.httpVersion,
       headers: ex.request.headers,
       body: bodyOut(ex.request.body),
+      framing: ex.request.framing,
     },
     response: ex.response
       ? {
@@ -147,6 +148,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 const SOURCES = new Set(['har', 'pcap', 'pcapng', 'live', 'ndjson']);
+const FRAMING = new Set<string>(['content-length-and-transfer-encoding', 'conflicting-content-length', 'invalid-content-length', 'transfer-encoding-not-chunked', 'transfer-encoding-in-http-1.0'] satisfies FramingAnomaly[]);
 const FLAGS = new Set(['request-interrupted', 'response-interrupted', 'body-gap', 'decode-capped', 'decode-failed', 'upgrade', 'connect']);
 
 function toExchange(v: Record<string, unknown>, bad: (what: string) => InputError): Exchange {
@@ -201,6 +203,7 @@ function toExchange(v: Record<string, unknown>, bad: (what: string) => InputErro
   };
   const rb = body(rq, 'request');
   if (rb) ex.request.body = rb;
+  if (typeof rq.framing === 'string' && FRAMING.has(rq.framing)) ex.request.framing = rq.framing as FramingAnomaly;
   if (v.durationMs !== undefined && v.durationMs !== null) ex.durationMs = num(v, 'durationMs', 'exchange');
   const client = addr(v.client, 'client');
   if (client) ex.client = client;

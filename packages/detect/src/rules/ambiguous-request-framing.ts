@@ -1,0 +1,48 @@
+/**
+ * A request that stated its length in a way HTTP implementations disagree on
+ * (RFC 9112 §6): Content-Length beside Transfer-Encoding, Content-Length
+ * values that differ or are no number, a Transfer-Encoding that does not end
+ * in chunked. A front end and a back end that read such a request
+ * differently see different requests: request smuggling (API8:2023 Security
+ * Misconfiguration: the servers accept what they should refuse). Only
+ * captures can tell (a HAR holds the parsed request, not its head as sent).
+ */
+import type { FramingAnomaly } from '@overhear/model';
+import type { Rule } from './types.js';
+import { hit } from './types.js';
+
+const WHAT: Record<FramingAnomaly, { evidence: string; severity: 'high' | 'medium' }> = {
+  'content-length-and-transfer-encoding': {
+    evidence: 'Content-Length and Transfer-Encoding: chunked in one request; read as chunked (RFC 9112 §6.1), a server that reads Content-Length sees the rest as another request',
+    severity: 'high',
+  },
+  'conflicting-content-length': {
+    evidence: 'Content-Length values that differ in one request; servers that pick different ones split the stream differently',
+    severity: 'high',
+  },
+  'transfer-encoding-not-chunked': {
+    evidence: 'Transfer-Encoding whose last coding is not chunked (or not one a server knows): the request has no length a server can rely on',
+    severity: 'high',
+  },
+  'invalid-content-length': {
+    evidence: 'a Content-Length that is not a decimal number: the request has no length a server can rely on',
+    severity: 'medium',
+  },
+  'transfer-encoding-in-http-1.0': {
+    evidence: 'Transfer-Encoding in an HTTP/1.0 request, which has no transfer codings (RFC 9112 §6.1: faulty framing)',
+    severity: 'medium',
+  },
+};
+
+/** Cheap (one field), so it runs on every exchange: one smuggled request in a million is still seen. */
+export const ambiguousRequestFraming: Rule = {
+  id: 'ambiguous-request-framing',
+  severity: 'high',
+  owasp: 'API8:2023',
+  evaluate(ex) {
+    const a = ex.request.framing;
+    if (a === undefined) return [];
+    const w = WHAT[a];
+    return w ? [hit(this, w.evidence, w.severity)] : [];
+  },
+};

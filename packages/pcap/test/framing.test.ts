@@ -1,0 +1,67 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { pcapFile, tcpConversation } from '@overhear/testkit';
+import { ingestBytes } from './helpers.js';
+
+/**
+ * Requests whose length is stated ambiguously (RFC 9112 §6): each is kept,
+ * marked with what was ambiguous, and parsing goes on as a server that
+ * follows the RFC would (Transfer-Encoding wins; an unknown length ends
+ * parsing until a request line starts a line).
+ */
+async function requests(clientBytes: string): Promise<{ lines: string[]; skipped: Record<string, number> }> {
+  const r = await ingestBytes(pcapFile(tcpConversation([[true, Buffer.from(clientBytes, 'latin1')]])));
+  return {
+    lines: r.exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.request.body?.length ?? 0} ${e.request.framing ?? 'clean'}`),
+    skipped: r.stats.skipped,
+  };
+}
+
+const H = 'Host: api.example\r\n';
+const NEXT = `GET /next HTTP/1.1\r\n${H}\r\n`;
+
+describe('ambiguous request framing', () => {
+  it('Content-Length beside Transfer-Encoding: read as chunked, as the server behind a proxy that reads Content-Length does, and marked', async () => {
+    // The classic CL.TE smuggle: the proxy forwards Content-Length's 35 bytes as one body; the server
+    // reads the chunked body (empty) and takes the rest for the start of the next request, the
+    // victim's "GET /next" line becoming the value of X.
+    const smuggled = '0\r\n\r\nGET /admin HTTP/1.1\r\nX: ';
+    const r = await requests(`POST /pay HTTP/1.1\r\n${H}Content-Length: ${smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n${smuggled}` + NEXT);
+    assert.deepEqual(r.lines, ['POST /pay 0 content-length-and-transfer-encoding', 'GET /admin 0 clean']);
+  });
+
+  it('Content-Length values that differ, or one that is no number: the length is unknown, nothing after it is taken for a method', async () => {
+    for (const [cl, anomaly] of [
+      ['Content-Length: 5\r\nContent-Length: 7', 'conflicting-content-length'],
+      ['Content-Length: 5, 7', 'conflicting-content-length'],
+      ['Content-Length: +5', 'invalid-content-length'],
+      ['Content-Length: 1e1', 'invalid-content-length'],
+      ['Content-Length: 99999999999999999999', 'invalid-content-length'],
+    ] as const) {
+      const r = await requests(`POST /p HTTP/1.1\r\n${H}${cl}\r\n\r\nhelloGET /glued HTTP/1.1\r\n${H}\r\n` + NEXT);
+      // "helloGET" used to become a method, "/glued" an endpoint
+      assert.deepEqual(r.lines, [`POST /p 0 ${anomaly}`, 'GET /next 0 clean'], cl);
+      assert.equal(r.skipped['http-request-length-unknown'], 1, cl);
+    }
+  });
+
+  it('Transfer-Encoding that does not end in chunked, and Transfer-Encoding in HTTP/1.0', async () => {
+    const notChunked = await requests(`POST /p HTTP/1.1\r\n${H}Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n` + NEXT);
+    assert.deepEqual(notChunked.lines, ['POST /p 0 transfer-encoding-not-chunked', 'GET /next 0 clean']);
+    const http10 = await requests(`POST /p HTTP/1.0\r\n${H}Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n` + NEXT);
+    assert.deepEqual(http10.lines, ['POST /p 5 transfer-encoding-in-http-1.0', 'GET /next 0 clean']);
+  });
+
+  it('what the RFC allows is not marked: repeated equal lengths, codings split over headers, identity', async () => {
+    const r = await requests(
+      `POST /a HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello` +
+        `POST /b HTTP/1.1\r\n${H}Content-Length: 5, 5\r\n\r\nhello` +
+        // one header naming identity after chunked used to switch chunked off
+        `POST /c HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n` +
+        `POST /d HTTP/1.1\r\n${H}Transfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n` +
+        NEXT,
+    );
+    assert.deepEqual(r.lines, ['POST /a 5 clean', 'POST /b 5 clean', 'POST /c 5 clean', 'POST /d 5 clean', 'GET /next 0 clean']);
+    assert.deepEqual(r.skipped, {});
+  });
+});
