@@ -152,6 +152,7 @@ test('ambiguous-request-framing: what the capture saw, high for the smuggling sh
   assert.deepEqual(ids(framed('content-length-and-transfer-encoding')), ['ambiguous-request-framing high API8:2023']);
   assert.deepEqual(ids(framed('conflicting-content-length')), ['ambiguous-request-framing high API8:2023']);
   assert.deepEqual(ids(framed('transfer-encoding-not-chunked')), ['ambiguous-request-framing high API8:2023']);
+  assert.deepEqual(ids(framed('obfuscated-framing-header')), ['ambiguous-request-framing high API8:2023']);
   assert.deepEqual(ids(framed('invalid-content-length')), ['ambiguous-request-framing medium API8:2023']);
   assert.deepEqual(ids(framed('transfer-encoding-in-http-1.0')), ['ambiguous-request-framing medium API8:2023']);
   assert.match(run(framed('content-length-and-transfer-encoding'))[0]!.evidence, /^Content-Length and Transfer-Encoding: chunked in one request/);

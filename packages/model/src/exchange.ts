@@ -41,7 +41,9 @@ export type FramingAnomaly =
   /** Transfer-Encoding whose final coding is not chunked: the request's length cannot be known (§6.3). */
   | 'transfer-encoding-not-chunked'
   /** Transfer-Encoding in an HTTP/1.0 request, which has no transfer codings (§6.1: faulty framing). */
-  | 'transfer-encoding-in-http-1.0';
+  | 'transfer-encoding-in-http-1.0'
+  /** Content-Length or Transfer-Encoding written in a form servers disagree on: white space before the colon (§5.1), folded (§5.2), or naming identity (removed by RFC 7230). Read as the lenient servers read it. */
+  | 'obfuscated-framing-header';
 
 export interface HttpRequest {
   method: string;

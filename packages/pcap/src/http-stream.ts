@@ -26,9 +26,13 @@ export class HttpMessage {
   transferEncoding = false;
   /** Set by the owner on a request whose length was stated ambiguously. */
   framing: FramingAnomaly | null = null;
+  /** A Content-Length or Transfer-Encoding header was written with white space before its colon, or folded. */
+  framingObfuscated = false;
   chunked = false;
-  /** Content and transfer codings other than chunked/identity, in the order applied. */
+  /** Content and transfer codings other than chunked/identity, in the order applied (content codings first: the sender applies them to the entity before transfer codings). */
   codings: string[] | null = null;
+  /** Transfer codings other than chunked, until the head ends (then appended to `codings`). */
+  transferCodings: string[] | null = null;
   body: BodyCollector | null = null;
   interrupted = false;
   /** Set by the owner: the transaction a response answers (null: none). */
@@ -52,11 +56,16 @@ export function framingAnomaly(m: HttpMessage): FramingAnomaly | null {
   if (m.transferEncoding) {
     if (m.version === '1.0') return 'transfer-encoding-in-http-1.0';
     if (!m.chunked) return 'transfer-encoding-not-chunked';
-    return m.clState !== CL_NONE ? 'content-length-and-transfer-encoding' : null;
+    if (m.clState !== CL_NONE) return 'content-length-and-transfer-encoding';
+    return m.framingObfuscated ? 'obfuscated-framing-header' : null;
   }
   if (m.clState === CL_INVALID) return 'invalid-content-length';
   if (m.clState === CL_CONFLICT) return 'conflicting-content-length';
-  return null;
+  return m.framingObfuscated ? 'obfuscated-framing-header' : null;
+}
+
+function isFramingName(name: string): boolean {
+  return name === 'content-length' || name === 'transfer-encoding';
 }
 
 /** Whether the anomaly leaves the request's length unknown (no server can read on safely), rather than decided by precedence. */
@@ -471,6 +480,7 @@ export class HttpStream {
         // obsolete line folding
         const last = headers[headers.length - 1]!;
         headers[headers.length - 1] = [last[0], `${last[1]} ${t.slice(p, le).trim()}`];
+        if (isFramingName(last[0])) m.framingObfuscated = true;
         noteHeader(m, last[0], headers[headers.length - 1]![1]);
       } else {
         const colon = t.indexOf(':', p);
@@ -478,6 +488,8 @@ export class HttpStream {
           let ne = colon;
           while (ne > p && (t.charCodeAt(ne - 1) === 32 || t.charCodeAt(ne - 1) === 9)) ne--;
           const name = lower !== null ? lower.slice(p, ne) : t.slice(p, ne).toLowerCase();
+          // "Transfer-Encoding : chunked": servers that refuse the space (RFC 9112 §5.1) see no such header
+          if (ne < colon && isFramingName(name)) m.framingObfuscated = true;
           let vs = colon + 1;
           while (vs < le && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
           let ve = le;
@@ -491,6 +503,7 @@ export class HttpStream {
       }
       p = q + 1;
     }
+    if (m.transferCodings !== null) m.codings = m.codings === null ? m.transferCodings : [...m.codings, ...m.transferCodings];
     return 0;
   }
 
@@ -658,12 +671,15 @@ function noteHeader(m: HttpMessage, name: string, value: string): void {
         m.chunked = true;
         break;
       }
-      const list = value.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s && s !== 'identity');
+      const all = value.toLowerCase().split(',').map((s) => s.trim());
+      // identity is read as no coding, as HTTP/1.1 once defined it; RFC 7230 removed it, and servers that refuse it disagree
+      if (all.includes('identity')) m.framingObfuscated = true;
+      const list = all.filter((s) => s && s !== 'identity');
       // several headers are one list (RFC 9110 §5.3): one naming only identity changes nothing
       if (list.length === 0) break;
       m.chunked = list[list.length - 1] === 'chunked';
       const other = list.filter((s) => s !== 'chunked');
-      if (other.length) m.codings = [...other, ...(m.codings ?? [])];
+      if (other.length) m.transferCodings = [...(m.transferCodings ?? []), ...other];
       break;
     }
     case 'content-encoding': {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { join } from 'node:path';
-import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { ingestFile, startTcpdump } from './helpers.js';
 
 export const BIG_BODY = 3 * 1024 * 1024;
@@ -42,6 +42,11 @@ function server(): http.Server {
           res.end();
           return;
         }
+        case '/gzip-then-deflate':
+          // a transfer coding over a content coding: undone in the reverse order (deflate, then gzip)
+          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'transfer-encoding': 'deflate, chunked' });
+          res.end(deflateSync(gzipSync(Buffer.from(itemJson))));
+          return;
         case '/deflate-raw':
           res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' }).end(deflateRawSync(Buffer.from(itemJson)));
           return;
@@ -174,6 +179,7 @@ async function captureOnce(dir: string): Promise<LoopbackCapture> {
     await request(port, agent, 'HEAD', '/api/items');
     await request(port, agent, 'GET', '/chunked-gzip');
     await request(port, agent, 'GET', '/deflate-raw');
+    await request(port, agent, 'GET', '/gzip-then-deflate');
     await request(port, agent, 'GET', '/br');
     await request(port, agent, 'GET', '/empty');
     await request(port, agent, 'GET', '/cached');

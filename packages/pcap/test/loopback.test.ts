@@ -65,13 +65,17 @@ describe('real loopback capture (tcpdump on lo and any)', { skip: !canCapture &&
     assert.equal(up.request.body?.length, 5000);
   });
 
-  it('undoes chunked framing with trailers and gzip, raw deflate and brotli', () => {
+  it('undoes chunked framing with trailers and gzip, raw deflate, brotli, and a transfer coding over a content coding', () => {
     const json = (e: Exchange | undefined): unknown => JSON.parse(Buffer.from(e!.response!.body!.bytes).toString());
     const cg = byPath(base.exchanges, '/chunked-gzip')[0]!;
     assert.equal(json(cg) instanceof Object, true);
     assert.equal(headerValue(cg.response!.headers, 'x-checksum'), 'abc', 'trailer kept');
     assert.deepEqual(json(byPath(base.exchanges, '/deflate-raw')[0]), json(cg));
     assert.deepEqual(json(byPath(base.exchanges, '/br')[0]), json(cg));
+    // Content-Encoding gzip, Transfer-Encoding deflate: the codings were listed transfer first, so gunzip ran on deflate data
+    const layered = byPath(base.exchanges, '/gzip-then-deflate')[0]!;
+    assert.deepEqual(json(layered), json(cg));
+    assert.equal(layered.flags, undefined);
     assert.equal(cg.flags, undefined);
   });
 

@@ -148,7 +148,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 const SOURCES = new Set(['har', 'pcap', 'pcapng', 'live', 'ndjson']);
-const FRAMING = new Set<string>(['content-length-and-transfer-encoding', 'conflicting-content-length', 'invalid-content-length', 'transfer-encoding-not-chunked', 'transfer-encoding-in-http-1.0'] satisfies FramingAnomaly[]);
+const FRAMING = new Set<string>(['content-length-and-transfer-encoding', 'conflicting-content-length', 'invalid-content-length', 'transfer-encoding-not-chunked', 'transfer-encoding-in-http-1.0', 'obfuscated-framing-header'] satisfies FramingAnomaly[]);
 const FLAGS = new Set(['request-interrupted', 'response-interrupted', 'body-gap', 'decode-capped', 'decode-failed', 'upgrade', 'connect']);
 
 function toExchange(v: Record<string, unknown>, bad: (what: string) => InputError): Exchange {

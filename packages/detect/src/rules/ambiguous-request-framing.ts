@@ -28,6 +28,10 @@ const WHAT: Record<FramingAnomaly, { evidence: string; severity: 'high' | 'mediu
     evidence: 'a Content-Length that is not a decimal number: the request has no length a server can rely on',
     severity: 'medium',
   },
+  'obfuscated-framing-header': {
+    evidence: 'Content-Length or Transfer-Encoding in a form servers disagree on (white space before the colon, folded onto a second line, or naming identity): some apply it, others refuse or ignore it',
+    severity: 'high',
+  },
   'transfer-encoding-in-http-1.0': {
     evidence: 'Transfer-Encoding in an HTTP/1.0 request, which has no transfer codings (RFC 9112 §6.1: faulty framing)',
     severity: 'medium',
