@@ -29,7 +29,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   const { path, query, authority } = splitTarget(req.target, req.method);
   const request: HttpRequest = {
     method: req.method,
-    host: normalizeHost(headerValue(req.headers, 'host') ?? (req.method === 'CONNECT' ? undefined : authority), conn.server.ip),
+    host: normalizeHost(headerValue(req.headers, 'host') ?? authority, conn.server.ip),
     path,
     query,
     httpVersion: req.version,
@@ -190,7 +190,11 @@ export function splitTarget(
     const q = t.indexOf('?');
     return q < 0 ? { path: t, query: [], authority } : { path: t.slice(0, q), query: parseQuery(t.slice(q + 1)), authority };
   }
-  if (method === 'CONNECT') return { path: '/', query: [], authority: t || undefined };
+  if (method === 'CONNECT') {
+    // authority form: where the tunnel goes (the first word; a sloppy client may send more)
+    const sp = t.search(/[ \t]/);
+    return { path: '/', query: [], authority: (sp < 0 ? t : t.slice(0, sp)) || undefined };
+  }
   if (ABSOLUTE.test(t)) {
     const a = t.indexOf('//') + 2;
     let s = t.length;

@@ -59,6 +59,14 @@ describe('CONNECT tunnels', () => {
     assert.deepEqual(smtp.exchanges.map((e) => e.request.method), ['CONNECT']);
   });
 
+  it('a CONNECT without Host header is filed under its tunnel target, not the proxy (Zeek trace: SMTP through a proxy)', { skip: !corpora('zeek') && 'corpora absent' }, async () => {
+    const bare = await ingestBytes(pcapFile(proxyConversation([[true, 'CONNECT mail.inner.example:25 HTTP/1.1\r\n\r\n'], [false, ESTABLISHED]])));
+    assert.deepEqual(bare.exchanges.map((e) => `${e.request.host} ${e.request.path}`), ['mail.inner.example:25 /']);
+    const r = await ingestFile(join(corpora('zeek')!, 'traces/http/connect-with-smtp.pcap'));
+    // its request line is "CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0": the target is the first word
+    assert.equal(r.exchanges[0]!.request.host, 'mailin03.sul.t-online.de:25');
+  });
+
   const zeek = corpora('zeek');
   it('records the TLS server name inside an HTTPS tunnel (Zeek trace)', { skip: !zeek && 'corpora absent' }, async () => {
     const r = await ingestFile(join(zeek!, 'traces/http/connect-with-header.pcap'));
