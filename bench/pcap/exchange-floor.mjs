@@ -6,6 +6,8 @@
 // is left of the 3.7 µs per exchange that 300 MB/s allows on the bench capture
 // is what packets, TCP and the HTTP scan may cost.
 // Usage: node bench/pcap/exchange-floor.mjs
+import { bestOf } from './best-of.mjs';
+
 const N = 500_000;
 
 // The bench capture's shapes (bench/pcap/generate.mjs): a GET with a query, five headers; a 200 with four.
@@ -97,16 +99,7 @@ function materialise(copyBody) {
   }
 }
 
-function time(label, f) {
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  console.log(`${label.padEnd(64)} ${((best * 1e6) / N).toFixed(0).padStart(5)} ns`);
-  return (best * 1e6) / N;
-}
+const time = (label, f) => bestOf(label, N, f, 64);
 
 console.log(`${N.toLocaleString('en-US')} exchanges of the bench capture's shape, every offset known; best of 5`);
 const a = time('Exchange objects, strings for every value, body not copied', () => materialise(false));

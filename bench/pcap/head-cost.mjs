@@ -8,20 +8,13 @@
 // Usage: node bench/pcap/head-cost.mjs (after npx tsc -b packages/pcap)
 import { HttpStream } from '../../packages/pcap/dist/src/http-stream.js';
 import { Budget } from '../../packages/pcap/dist/src/budget.js';
+import { bestOf } from './best-of.mjs';
 
 const req = Buffer.from('GET /api/v1/orders/123456?limit=20&offset=56&fields=id,status HTTP/1.1\r\nHost: api.shop.example\r\nUser-Agent: bench-client/1.0\r\nAccept: application/json\r\nAccept-Encoding: gzip\r\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig123456\r\n\r\n');
 const res = Buffer.from('HTTP/1.1 200 OK\r\nDate: Sun, 22 Nov 2026 12:00:00 GMT\r\nServer: bench-api\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 0\r\n\r\n');
 const N = 500_000;
 
-function time(label, f) {
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const t = performance.now();
-    f();
-    best = Math.min(best, performance.now() - t);
-  }
-  console.log(`${label.padEnd(58)} ${((best * 1e6) / N).toFixed(0).padStart(5)} ns`);
-}
+const time = (label, f) => bestOf(label, N, f);
 
 const owner = { head: () => 0, message: () => {}, expectsHttp09: () => false, count() {} };
 const lim = { maxHeaderBytes: 65536, maxBodyBytes: 1 << 20, maxEncodedBytes: 1 << 20 };
