@@ -45,6 +45,20 @@ export type FramingAnomaly =
   /** Content-Length or Transfer-Encoding written in a form servers disagree on: white space before the colon (§5.1), folded (§5.2), or naming identity (removed by RFC 7230). Read as the lenient servers read it. */
   | 'obfuscated-framing-header';
 
+/** Every FramingAnomaly, for readers that take one from outside (NDJSON): the type makes the list complete. */
+export const FRAMING_ANOMALIES: Readonly<Record<FramingAnomaly, true>> = {
+  'content-length-and-transfer-encoding': true,
+  'conflicting-content-length': true,
+  'invalid-content-length': true,
+  'transfer-encoding-not-chunked': true,
+  'transfer-encoding-in-http-1.0': true,
+  'obfuscated-framing-header': true,
+};
+
+export function isFramingAnomaly(v: unknown): v is FramingAnomaly {
+  return typeof v === 'string' && Object.hasOwn(FRAMING_ANOMALIES, v);
+}
+
 export interface HttpRequest {
   method: string;
   /** Host from the Host header, HTTP/2 :authority or URL; lower-cased, without default port. Server IP when absent. */

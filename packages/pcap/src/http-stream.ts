@@ -26,7 +26,7 @@ export class HttpMessage {
   transferEncoding = false;
   /** Set by the owner on a request whose length was stated ambiguously. */
   framing: FramingAnomaly | null = null;
-  /** A Content-Length or Transfer-Encoding header was written with white space before its colon, or folded. */
+  /** A Content-Length or Transfer-Encoding header in a form servers disagree on: white space before its colon, folded, or naming identity. */
   framingObfuscated = false;
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied (content codings first: the sender applies them to the entity before transfer codings). */

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type FramingAnomaly, type Header, type SourceStats } from '@overhear/model';
+import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type Header, isFramingAnomaly, type SourceStats } from '@overhear/model';
 
 /**
  * The exchange stream as NDJSON (documented in packages/capture/README.md):
@@ -148,7 +148,6 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 const SOURCES = new Set(['har', 'pcap', 'pcapng', 'live', 'ndjson']);
-const FRAMING = new Set<string>(['content-length-and-transfer-encoding', 'conflicting-content-length', 'invalid-content-length', 'transfer-encoding-not-chunked', 'transfer-encoding-in-http-1.0', 'obfuscated-framing-header'] satisfies FramingAnomaly[]);
 const FLAGS = new Set(['request-interrupted', 'response-interrupted', 'body-gap', 'decode-capped', 'decode-failed', 'upgrade', 'connect']);
 
 function toExchange(v: Record<string, unknown>, bad: (what: string) => InputError): Exchange {
@@ -203,7 +202,7 @@ function toExchange(v: Record<string, unknown>, bad: (what: string) => InputErro
   };
   const rb = body(rq, 'request');
   if (rb) ex.request.body = rb;
-  if (typeof rq.framing === 'string' && FRAMING.has(rq.framing)) ex.request.framing = rq.framing as FramingAnomaly;
+  if (isFramingAnomaly(rq.framing)) ex.request.framing = rq.framing;
   if (v.durationMs !== undefined && v.durationMs !== null) ex.durationMs = num(v, 'durationMs', 'exchange');
   const client = addr(v.client, 'client');
   if (client) ex.client = client;
