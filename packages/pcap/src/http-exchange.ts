@@ -29,7 +29,8 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   const { path, query, authority } = splitTarget(req.target, req.method);
   const request: HttpRequest = {
     method: req.method,
-    host: normalizeHost(headerValue(req.headers, 'host') ?? authority, conn.server.ip),
+    // an absolute-form target's authority wins over Host (RFC 9112 §3.2.2: the server ignores Host then)
+    host: normalizeHost(req.method !== 'CONNECT' && authority !== undefined ? authority : (headerValue(req.headers, 'host') ?? authority), conn.server.ip),
     path,
     query,
     httpVersion: req.version,

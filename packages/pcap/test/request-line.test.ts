@@ -54,3 +54,10 @@ test('a value whose lower case is longer ("İ") does not shift the header names 
   assert.equal(Buffer.from(r.body!.bytes).toString(), 'hello');
   assert.equal(exchanges[0]!.response?.status, 200);
 });
+
+test('an absolute-form target names the host, over a Host header that says otherwise (RFC 9112 §3.2.2)', async () => {
+  // a proxy-style request whose Host disagrees: the server goes by the target, and so must the inventory
+  const raw = Buffer.from('GET http://internal.example:8080/admin?x=1 HTTP/1.1\r\nHost: public.example\r\n\r\n', 'latin1');
+  const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
+  assert.deepEqual(exchanges.map((e) => `${e.request.host} ${e.request.path}`), ['internal.example:8080 /admin']);
+});
