@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from '@overhear/testkit';
+import { pcapFile, runCli, tcpConversation, tempDir, type Pkt } from '@overhear/testkit';
 import type { EndpointRecord, Finding } from '@overhear/model';
 
 /**
@@ -39,6 +39,57 @@ test('endpoints per host are capped; the excess is counted in an overflow bucket
     // Other hosts are unaffected.
     const other = JSON.parse(runCli(['endpoints', '--json', '--db', db, '--host', 'other.example']).stdout) as EndpointRecord[];
     assert.deepEqual(other.map((e) => e.path), ['/ok']);
+  } finally {
+    cleanup();
+  }
+});
+
+/**
+ * A Host-header scan (vhost enumeration: `Host: FUZZ.victim.example`) against
+ * one server address must not flood the catalog either, nor memory: beyond
+ * the per-server cap, requests naming new hosts go to one overflow host.
+ */
+test('Host names per server address are capped; requests naming the others are counted under one overflow host with a finding', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const ok = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    const pkts: Pkt[] = [];
+    for (let c = 0; c < 20; c++) {
+      const turns: Array<[boolean, Buffer]> = [];
+      for (let i = 0; i < 30; i++) {
+        turns.push([true, Buffer.from(`GET /${i % 3 ? 'admin' : 'x'}${c * 30 + i} HTTP/1.1\r\nHost: v${c * 30 + i}.victim.example\r\n\r\n`)]);
+        turns.push([false, ok]);
+      }
+      pkts.push(...tcpConversation(turns, { clientPort: 30000 + c, t0: 1_700_000_000_000 + c * 1000 }));
+    }
+    // a real host on the same server, before and after the scan, and one on another port
+    pkts.unshift(...tcpConversation([[true, Buffer.from('GET /health HTTP/1.1\r\nHost: api.victim.example\r\n\r\n')], [false, ok]], { clientPort: 29999, t0: 1_699_999_999_000 }));
+    pkts.push(...tcpConversation([[true, Buffer.from('GET /late HTTP/1.1\r\nHost: api.victim.example\r\n\r\n')], [false, ok]], { clientPort: 29998, t0: 1_700_000_100_000 }));
+    pkts.push(...tcpConversation([[true, Buffer.from('GET /other HTTP/1.1\r\nHost: other.example\r\n\r\n')], [false, ok]], { clientPort: 29997, serverPort: 8080, t0: 1_700_000_101_000 }));
+    const file = join(dir, 'vhost-scan.pcap');
+    writeFileSync(file, pcapFile(pkts));
+    const cfg = join(dir, 'overhear.config.json');
+    writeFileSync(cfg, JSON.stringify({ maxHostsPerServer: 50 }));
+    const db = join(dir, 'c.db');
+    const r = runCli(['ingest', '--db', db, '--config', cfg, file]);
+    assert.equal(r.status, 0, r.stderr);
+    const eps = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as EndpointRecord[];
+    const hosts = new Set(eps.map((e) => e.host));
+    assert.equal(hosts.size, 50 + 1 + 1, 'the first 50 names of 10.0.0.2:80 (api.victim.example among them), the overflow host, other.example on :8080');
+    const over = eps.filter((e) => e.host === 'hosts-over-cap-10-0-0-2-port-80.invalid');
+    assert.deepEqual(over.map((e) => `${e.method} ${e.path}`), ['GET /{overflowPath}'], 'one endpoint, not templated');
+    assert.equal(eps.reduce((a, e) => a + e.hits, 0), 600 + 3, 'every request counted once');
+    assert.equal(over[0]!.hits, 600 + 1 - 50);
+    assert.deepEqual(eps.filter((e) => e.host === 'api.victim.example').map((e) => e.path).sort(), ['/health', '/late'], 'a host admitted before the cap keeps its own endpoints');
+    const findings = JSON.parse(runCli(['findings', '--json', '--db', db]).stdout) as Finding[];
+    const f = findings.find((x) => x.rule === 'host-overflow');
+    assert.ok(f && f.host === over[0]!.host && /more than 50 distinct Host names sent to 10\.0\.0\.2 port 80/.test(f.evidence), JSON.stringify(f));
+    // a second file from the same scanner: hosts already in the catalog keep their place, new ones still overflow
+    const again = join(dir, 'again.pcap');
+    writeFileSync(again, pcapFile(tcpConversation([[true, Buffer.from('GET /z HTTP/1.1\r\nHost: v1.victim.example\r\n\r\n')], [false, ok]], { clientPort: 29996, t0: 1_700_000_200_000 })));
+    assert.equal(runCli(['ingest', '--db', db, '--config', cfg, again]).status, 0);
+    const after = JSON.parse(runCli(['endpoints', '--json', '--db', db, '--host', 'v1.victim.example']).stdout) as EndpointRecord[];
+    assert.ok(after.some((e) => e.path.startsWith('/')), 'v1.victim.example is known');
   } finally {
     cleanup();
   }

@@ -216,13 +216,26 @@ export interface AnalyzerOptions {
   maxConsumers?: number;
   /** Distinct endpoints per host beyond which new ones are counted under OVERFLOW_PATH (a scanner must not flood the catalog). */
   maxEndpointsPerHost?: number;
+  /** Distinct Host names per server address beyond which new ones are counted under one overflow host (a Host-header scan must not either). */
+  maxHostsPerServer?: number;
   /** Which exchanges are analysed in full; without one, all are. */
   sampling?: AnalysisSampler;
 }
 
 export const DEFAULT_MAX_ENDPOINTS_PER_HOST = 5000;
+export const DEFAULT_MAX_HOSTS_PER_SERVER = 1000;
 /** Where requests to a host's endpoints beyond the cap are counted. */
 export const OVERFLOW_PATH = '/{overflowPath}';
+
+/**
+ * Where requests naming Host names beyond the cap of their server address
+ * are counted: a name under ".invalid" (RFC 2606), so it is never a real host.
+ */
+export function overflowHost(server: Endpoint4 | undefined): string {
+  return server ? `hosts-over-cap-${server.ip.replace(/[.:]/g, '-')}-port-${server.port}.invalid` : 'hosts-over-cap.invalid';
+}
+
+const OVERFLOWED: TemplateResult = { template: OVERFLOW_PATH, params: [] };
 
 function bump<K>(m: Map<K, number>, k: K, n = 1): void {
   m.set(k, (m.get(k) ?? 0) + n);
@@ -307,6 +320,11 @@ export class Analyzer {
   exchanges = 0;
 
   private readonly maxEndpointsPerHost: number;
+  private readonly maxHostsPerServer: number;
+  /** Hosts admitted per server address ("ip port"; "" when a source has none): what the host cap counts. */
+  private readonly hostsByServer = new Map<string, Set<string>>();
+  /** Hosts the catalog knew before this run: always admitted. */
+  private readonly knownHosts = new Set<string>();
   /** Templates per host, known from the catalog or made in this run: what the cap counts. */
   private readonly hostTemplates = new Map<string, Set<string>>();
   /** The aggregates of this batch by host, template and method (a cache of `endpoints`, cleared on merges and drains). */
@@ -316,6 +334,7 @@ export class Analyzer {
     this.detector = opts.detector;
     this.maxConsumers = opts.maxConsumers ?? 1000;
     this.maxEndpointsPerHost = opts.maxEndpointsPerHost ?? DEFAULT_MAX_ENDPOINTS_PER_HOST;
+    this.maxHostsPerServer = opts.maxHostsPerServer ?? DEFAULT_MAX_HOSTS_PER_SERVER;
     this.sampling = opts.sampling;
   }
 
@@ -324,7 +343,20 @@ export class Analyzer {
     for (const t of list) {
       this.templater.learnTemplate(t.host, t.path);
       this.templatesOf(t.host).add(t.path);
+      this.knownHosts.add(t.host);
     }
+  }
+
+  /** Whether `host` gets its own place for requests to `server`: known, or within the server's cap of distinct names. */
+  private admitHost(host: string, server: Endpoint4 | undefined): boolean {
+    if (this.knownHosts.has(host)) return true;
+    const key = server ? `${server.ip} ${server.port}` : '';
+    let set = this.hostsByServer.get(key);
+    if (!set) this.hostsByServer.set(key, (set = new Set()));
+    if (set.has(host)) return true;
+    if (set.size >= this.maxHostsPerServer) return false;
+    set.add(host);
+    return true;
   }
 
   private templatesOf(host: string): Set<string> {
@@ -374,24 +406,27 @@ export class Analyzer {
     const req = ex.request;
     const res = ex.response;
     const ev = this.evidence.reset(req.method, res);
-    const { template, params: pathParams } = this.template(req.host, req.method, req.path, ev);
+    // A host met in this batch was admitted; a new one must fit its server's cap, or it is counted, not templated.
+    const hostOverflow = !this.lookup.has(req.host) && !this.admitHost(req.host, ex.server);
+    const host = hostOverflow ? overflowHost(ex.server) : req.host;
+    const { template, params: pathParams } = hostOverflow ? OVERFLOWED : this.template(host, req.method, req.path, ev);
     if (this.templater.hasMerges) this.applyMerges();
     // The common case, an endpoint met before: found by host, template and method without building a key.
-    let ep = this.lookup.get(req.host)?.get(template)?.get(req.method);
-    let overflow = false;
+    let ep = hostOverflow ? undefined : this.lookup.get(host)?.get(template)?.get(req.method);
+    let overflow = hostOverflow;
     if (!ep) {
-      const known = this.templatesOf(req.host);
-      overflow = !known.has(template) && known.size >= this.maxEndpointsPerHost;
+      const known = this.templatesOf(host);
+      overflow ||= !known.has(template) && known.size >= this.maxEndpointsPerHost;
       const path = overflow ? OVERFLOW_PATH : template;
-      const key = `${req.host}\u0000${req.method}\u0000${path}`;
+      const key = `${host}\u0000${req.method}\u0000${path}`;
       ep = this.endpoints.get(key);
       if (!ep) {
-        this.endpoints.set(key, (ep = new EndpointAggregate(req.host, req.method, path, this.maxConsumers)));
+        this.endpoints.set(key, (ep = new EndpointAggregate(host, req.method, path, this.maxConsumers)));
         if (!overflow) known.add(template);
       }
       if (!overflow) {
-        let byTemplate = this.lookup.get(req.host);
-        if (!byTemplate) this.lookup.set(req.host, (byTemplate = new Map()));
+        let byTemplate = this.lookup.get(host);
+        if (!byTemplate) this.lookup.set(host, (byTemplate = new Map()));
         let byMethod = byTemplate.get(template);
         if (!byMethod) byTemplate.set(template, (byMethod = new Map()));
         byMethod.set(req.method, ep);
@@ -437,8 +472,14 @@ export class Analyzer {
 
     if (overflow) {
       // Counted, not analysed: the excess of a flood tells nothing more per request.
-      const evidence = `more than ${this.maxEndpointsPerHost} distinct endpoints on this host (a scanner, or paths that could not be templated); the excess is counted here`;
-      countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
+      if (hostOverflow) {
+        const to = ex.server ? `${ex.server.ip} port ${ex.server.port}` : 'one server';
+        const evidence = `more than ${this.maxHostsPerServer} distinct Host names sent to ${to} (a Host-header scan, or a name per tenant); requests naming the others are counted here`;
+        countOnce(ep.findings, 'host-overflow', { rule: 'host-overflow', key: 'host-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
+      } else {
+        const evidence = `more than ${this.maxEndpointsPerHost} distinct endpoints on this host (a scanner, or paths that could not be templated); the excess is counted here`;
+        countOnce(ep.findings, 'endpoint-overflow', { rule: 'endpoint-overflow', key: 'endpoint-overflow', severity: 'medium', owasp: 'API4:2023', evidence }, t);
+      }
       return;
     }
     // Which integer ids were asked for, from every request (a client walking ids is seen whatever is sampled).

@@ -25,6 +25,8 @@ export interface OverhearConfig {
   customTypes?: CustomTypeConfig[];
   /** Distinct endpoints per host before the excess is counted under /{overflowPath} (default 5000). */
   maxEndpointsPerHost?: number;
+  /** Distinct Host names per server address before requests naming others are counted under one overflow host (default 1000). */
+  maxHostsPerServer?: number;
   /**
    * Which exchanges are analysed in full beyond being counted (default
    * `{ "warmup": 128, "every": 256, "perSignature": 4 }` per endpoint, see
@@ -42,6 +44,7 @@ const FIELDS: Record<keyof OverhearConfig, 'strings' | 'number' | 'array' | 'sam
   unusedWindowDays: 'number',
   customTypes: 'array',
   maxEndpointsPerHost: 'number',
+  maxHostsPerServer: 'number',
   sampling: 'sampling',
 };
 

@@ -83,7 +83,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
 
   const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
   const source = openSource(format, input.chunks, input.name);
-  const analyzer = new Analyzer({ detector, ...(sampling ? { sampling } : {}), ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
+  const analyzer = new Analyzer({ detector, ...(sampling ? { sampling } : {}), ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}), ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}) });
   analyzer.knowTemplates(catalog.knownTemplates());
   analyzer.knowDeclared(loadDeclared(catalog));
   if (source.batches) {

@@ -107,7 +107,7 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
   if (catalog) {
     catalog.db.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 250))}`);
     const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
-    analyzer = new Analyzer({ detector, sampling: sampler, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}) });
+    analyzer = new Analyzer({ detector, sampling: sampler, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}), ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}) });
     analyzer.knowTemplates(catalog.knownTemplates());
     analyzer.knowDeclared(loadDeclared(catalog));
   }
