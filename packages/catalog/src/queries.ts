@@ -5,6 +5,14 @@ import type { EndpointRecord, EndpointState, Finding, JsonSchema, ParamLocation,
 
 export interface EndpointFilter {
   host?: string;
+  /** Only these hosts (a re-evaluation of what a batch touched). */
+  hosts?: readonly string[];
+}
+
+/** The WHERE condition on `h.name` a filter asks for ('' for none), and its parameters. */
+export function hostScope(f: EndpointFilter): { cond: string; params: Record<string, string> } {
+  if (f.hosts !== undefined) return { cond: `h.name IN (SELECT value FROM json_each(@hosts))${f.host ? ' AND h.name = @host' : ''}`, params: { hosts: JSON.stringify(f.hosts), ...(f.host ? { host: f.host } : {}) } };
+  return f.host ? { cond: 'h.name = @host', params: { host: f.host } } : { cond: '', params: {} };
 }
 
 interface EndpointRow {
@@ -39,14 +47,14 @@ function groupBy<R extends { endpoint_id: number }>(rows: R[]): Map<number, R[]>
 }
 
 function endpointRows(db: Database.Database, f: EndpointFilter): EndpointRow[] {
-  const where = f.host ? 'WHERE h.name = @host' : '';
+  const { cond, params } = hostScope(f);
   return db
     .prepare(
       `SELECT e.id, h.name AS host, e.method, e.path, e.hits, e.analysed, e.http_hits, e.https_hits, e.first_seen, e.last_seen, e.state, e.state_reason, e.risk, e.drift
-       FROM endpoints e JOIN hosts h ON h.id = e.host_id ${where}
+       FROM endpoints e JOIN hosts h ON h.id = e.host_id ${cond ? `WHERE ${cond}` : ''}
        ORDER BY h.name, e.path, e.method`,
     )
-    .all(f.host ? { host: f.host } : {}) as EndpointRow[];
+    .all(params) as EndpointRow[];
 }
 
 /**
@@ -54,9 +62,10 @@ function endpointRows(db: Database.Database, f: EndpointFilter): EndpointRow[] {
  * stands where a WHERE clause restricting to the filtered endpoints goes.
  */
 function perEndpoint<R extends { endpoint_id: number }>(db: Database.Database, sql: string, f: EndpointFilter): Map<number, R[]> {
-  const where = f.host ? 'WHERE endpoint_id IN (SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE h.name = @host)' : '';
+  const { cond, params } = hostScope(f);
+  const where = cond ? `WHERE endpoint_id IN (SELECT e.id FROM endpoints e JOIN hosts h ON h.id = e.host_id WHERE ${cond})` : '';
   const scoped = sql.includes('$scope') ? sql.replace('$scope', where) : `${sql} ${where}`;
-  return groupBy(db.prepare(scoped).all(f.host ? { host: f.host } : {}) as R[]);
+  return groupBy(db.prepare(scoped).all(params) as R[]);
 }
 
 export function listEndpoints(db: Database.Database, f: EndpointFilter = {}): EndpointRecord[] {
@@ -168,13 +177,13 @@ export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): E
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 export function listFindings(db: Database.Database, f: EndpointFilter = {}): Finding[] {
-  const where = f.host ? 'WHERE h.name = @host' : '';
+  const { cond, params } = hostScope(f);
   const rows = db
     .prepare(
       `SELECT f.rule, f.severity, f.owasp, h.name AS host, e.method, e.path, f.count, f.first_seen, f.last_seen, f.evidence
-       FROM findings f JOIN endpoints e ON e.id = f.endpoint_id JOIN hosts h ON h.id = e.host_id ${where}`,
+       FROM findings f JOIN endpoints e ON e.id = f.endpoint_id JOIN hosts h ON h.id = e.host_id ${cond ? `WHERE ${cond}` : ''}`,
     )
-    .all(f.host ? { host: f.host } : {}) as Array<{ rule: string; severity: Severity; owasp: string; host: string; method: string; path: string; count: number; first_seen: number; last_seen: number; evidence: string }>;
+    .all(params) as Array<{ rule: string; severity: Severity; owasp: string; host: string; method: string; path: string; count: number; first_seen: number; last_seen: number; evidence: string }>;
   return rows
     .map((r) => ({ rule: r.rule, severity: r.severity, owasp: r.owasp, host: r.host, method: r.method, path: r.path, count: r.count, firstSeen: iso(r.first_seen), lastSeen: iso(r.last_seen), evidence: r.evidence }))
     .sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.rule.localeCompare(b.rule) || a.host.localeCompare(b.host) || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

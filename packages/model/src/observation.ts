@@ -109,3 +109,11 @@ export interface ObservationBatch {
   /** TLS server names (or addresses) whose traffic could not be read → connections. */
   tlsHosts: Record<string, number>;
 }
+
+/** The hosts whose endpoints a batch changes: all that a re-evaluation after it needs to look at. */
+export function batchHosts(b: ObservationBatch): Set<string> {
+  const hosts = new Set<string>();
+  for (const m of b.merges ?? []) hosts.add(m.host);
+  for (const e of b.endpoints) hosts.add(e.host);
+  return hosts;
+}

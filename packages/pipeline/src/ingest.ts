@@ -1,4 +1,4 @@
-import { InputError, type ExchangeSource, type SourceStats } from '@overhear/model';
+import { batchHosts, InputError, type ExchangeSource, type SourceStats } from '@overhear/model';
 import { readHar } from '@overhear/har';
 import { readCapture } from '@overhear/pcap';
 import { mergeSchemas } from '@overhear/infer';
@@ -107,7 +107,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   // The batch and what it changes in derived state commit together: a kill between them can't leave stale states.
   const applied = catalog.atomically(() => {
     const ok = catalog.apply(batch, record);
-    if (ok) reevaluate(catalog, cfg);
+    if (ok) reevaluate(catalog, cfg, batchHosts(batch));
     return ok;
   });
   return summary(stats, applied ? batch.endpoints.length : 0, !applied);

@@ -1,4 +1,4 @@
-import type { Exchange, ExchangeSource, ObservationBatch } from '@overhear/model';
+import { batchHosts, type Exchange, type ExchangeSource, type ObservationBatch } from '@overhear/model';
 import { writeSensorStatus, type Catalog } from '@overhear/catalog';
 import { Analyzer, type Detector } from './analyzer.js';
 import { ruleContext, type OverhearConfig } from './config.js';
@@ -125,7 +125,8 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
   let endpointsWritten = 0;
   let reevaluations = 0;
   let lastReeval = Date.now();
-  let dirty = false;
+  /** Hosts written since the last re-evaluation. */
+  const touched = new Set<string>();
   let statusFailures = 0;
   let out = '';
   let lastTls: Record<string, number> = {};
@@ -179,18 +180,19 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
       batches++;
       endpointsWritten += batch.endpoints.length;
       pending = undefined;
-      dirty = true;
+      for (const h of batchHosts(batch)) touched.add(h);
     }
     return ok;
   };
 
   const maybeReevaluate = (force: boolean): void => {
     if (!catalog || pending) return;
-    if (!force && (!dirty || Date.now() - lastReeval < reevalMs)) return;
+    if (!force && (touched.size === 0 || Date.now() - lastReeval < reevalMs)) return;
     if (Date.now() < retryAt) return;
-    if (tryWrite('re-evaluation', () => reevaluate(catalog, cfg))) {
+    // only the hosts written since the last one: everything derived is per host
+    if (tryWrite('re-evaluation', () => reevaluate(catalog, cfg, touched))) {
       reevaluations++;
-      dirty = false;
+      touched.clear();
       lastReeval = Date.now();
     }
   };

@@ -1,4 +1,4 @@
-import { applyEvaluation, endpointShapes, listEndpoints, listFindings, observedEndpoints, setRisks, specDocuments, type Catalog, type DerivedFinding, type Evaluation } from '@overhear/catalog';
+import { applyEvaluation, endpointShapes, listEndpoints, listFindings, observedEndpoints, setRisks, specDocuments, type Catalog, type DerivedFinding, type EndpointFilter, type Evaluation } from '@overhear/catalog';
 import { riskScore } from '@overhear/detect';
 import type { Severity } from '@overhear/model';
 import { driftOf, evaluateStates, type DeclaredSpec } from '@overhear/spec';
@@ -24,19 +24,24 @@ export function loadDeclared(catalog: Catalog): Map<string, DeclaredSpec[]> {
 
 /**
  * Re-derives states, drift and whole-history findings after the catalog
- * changed (an ingest, a spec imported or removed). Cost is linear in the
- * number of endpoints and declared operations.
+ * changed: for `hosts` (what an ingested batch touched), or for every host
+ * (a spec imported or removed). Everything derived is per host, so the
+ * hosts a batch did not touch cannot have changed. Cost is linear in the
+ * endpoints and declared operations of the hosts evaluated.
  */
-export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}): Evaluation {
+export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}, hosts?: Iterable<string>): Evaluation {
+  const scope = hosts === undefined ? undefined : [...new Set(hosts)];
+  const f = scope ? { hosts: scope } : {};
   const specs = loadDeclared(catalog);
-  const observed = observedEndpoints(catalog.db);
+  if (scope) for (const h of [...specs.keys()]) if (!scope.includes(h)) specs.delete(h);
+  const observed = observedEndpoints(catalog.db, f);
   const { verdicts, unused, findings } = evaluateStates(observed, specs, { unusedWindowMs: (cfg.unusedWindowDays ?? 30) * 86_400_000 });
   const importedAt = new Map<string, number>();
   for (const d of specDocuments(catalog.db)) for (const h of d.hosts) importedAt.set(h, Math.max(importedAt.get(h) ?? 0, d.importedAt));
 
-  const shapes = new Map(endpointShapes(catalog.db).map((s) => [`${s.host} ${s.method} ${s.path}`, s]));
-  const records = new Map(listEndpoints(catalog.db).map((r) => [`${r.host} ${r.method} ${r.path}`, r]));
-  const ev: Evaluation = { states: [], unused: [], findings: [], rules: DERIVED_RULES };
+  const shapes = new Map(endpointShapes(catalog.db, f).map((s) => [`${s.host} ${s.method} ${s.path}`, s]));
+  const records = new Map(listEndpoints(catalog.db, f).map((r) => [`${r.host} ${r.method} ${r.path}`, r]));
+  const ev: Evaluation = { states: [], unused: [], findings: [], rules: DERIVED_RULES, ...(scope ? { hosts: scope } : {}) };
   const seen = new Map(observed.map((o) => [`${o.host} ${o.method} ${o.path}`, o]));
 
   observed.forEach((o, i) => {
@@ -66,20 +71,20 @@ export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}): Evaluati
     ev.findings.push(d);
   }
   applyEvaluation(catalog.db, ev);
-  scoreRisks(catalog);
+  scoreRisks(catalog, f);
   return ev;
 }
 
 /** Risk per endpoint from its findings, data and exposure (riskScore in packages/detect documents the formula). */
-export function scoreRisks(catalog: Catalog): void {
+export function scoreRisks(catalog: Catalog, f: EndpointFilter = {}): void {
   const findings = new Map<string, Array<{ severity: Severity }>>();
-  for (const f of listFindings(catalog.db)) {
-    const k = `${f.host} ${f.method} ${f.path}`;
+  for (const x of listFindings(catalog.db, f)) {
+    const k = `${x.host} ${x.method} ${x.path}`;
     const list = findings.get(k) ?? [];
-    list.push(f);
+    list.push(x);
     findings.set(k, list);
   }
-  const risks = listEndpoints(catalog.db).map((e) => ({
+  const risks = listEndpoints(catalog.db, f).map((e) => ({
     host: e.host,
     method: e.method,
     path: e.path,
