@@ -126,8 +126,8 @@ export interface EndpointShape {
   sensitive: Array<{ location: SensitiveLocation; name: string; type: string }>;
 }
 
-/** Everything needed to describe endpoints as OpenAPI: parameters and body schemas included. */
-export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): EndpointShape[] {
+/** Everything needed to describe endpoints as OpenAPI: parameters and body schemas included. `listed`: listEndpoints(db, f), when the caller has it already. */
+export function endpointShapes(db: Database.Database, f: EndpointFilter = {}, listed?: EndpointRecord[]): EndpointShape[] {
   const rows = endpointRows(db, f);
   const params = perEndpoint<{ endpoint_id: number; location: ParamLocation; name: string; schema: string; count: number; min_value: number | null; max_value: number | null; longest_run: number | null }>(
     db,
@@ -139,7 +139,7 @@ export function endpointShapes(db: Database.Database, f: EndpointFilter = {}): E
     'SELECT endpoint_id, direction, status, media_type, schema, fields, count FROM bodies',
     f,
   );
-  const records = new Map(listEndpoints(db, f).map((e) => [`${e.host} ${e.method} ${e.path}`, e]));
+  const records = new Map((listed ?? listEndpoints(db, f)).map((e) => [`${e.host} ${e.method} ${e.path}`, e]));
   const auth = perEndpoint<{ endpoint_id: number; scheme: string }>(db, "SELECT endpoint_id, scheme FROM endpoint_auth", f);
   return rows.map((r) => {
     const rec = records.get(`${r.host} ${r.method} ${r.path}`)!;

@@ -39,8 +39,9 @@ export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}, hosts?: I
   const importedAt = new Map<string, number>();
   for (const d of specDocuments(catalog.db)) for (const h of d.hosts) importedAt.set(h, Math.max(importedAt.get(h) ?? 0, d.importedAt));
 
-  const shapes = new Map(endpointShapes(catalog.db, f).map((s) => [`${s.host} ${s.method} ${s.path}`, s]));
-  const records = new Map(listEndpoints(catalog.db, f).map((r) => [`${r.host} ${r.method} ${r.path}`, r]));
+  const listed = listEndpoints(catalog.db, f);
+  const shapes = new Map(endpointShapes(catalog.db, f, listed).map((s) => [`${s.host} ${s.method} ${s.path}`, s]));
+  const records = new Map(listed.map((r) => [`${r.host} ${r.method} ${r.path}`, r]));
   const ev: Evaluation = { states: [], unused: [], findings: [], rules: DERIVED_RULES, ...(scope ? { hosts: scope } : {}) };
   const seen = new Map(observed.map((o) => [`${o.host} ${o.method} ${o.path}`, o]));
 
