@@ -1,4 +1,4 @@
-import { batchHosts, InputError, type ExchangeSource, type SourceStats } from '@overhear/model';
+import { batchHosts, InputError, type ExchangeSource, type ObservationBatch, type SourceStats } from '@overhear/model';
 import { readHar } from '@overhear/har';
 import { readCapture } from '@overhear/pcap';
 import { mergeSchemas } from '@overhear/infer';
@@ -81,19 +81,8 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     }
   }
 
-  const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
   const source = openSource(format, input.chunks, input.name);
-  const analyzer = new Analyzer({ detector, ...(sampling ? { sampling } : {}), ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}), ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}) });
-  analyzer.knowTemplates(catalog.knownTemplates());
-  analyzer.knowDeclared(loadDeclared(catalog));
-  if (source.batches) {
-    for await (const batch of source.batches()) for (const ex of batch) analyzer.add(ex);
-  } else {
-    for await (const ex of source) analyzer.add(ex);
-  }
-  for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);
-
-  const batch = analyzer.drain();
+  let batch: ObservationBatch | undefined = await analyse(source, catalog, cfg, sampling, opts.detector);
   const stats = source.stats;
   const record = {
     sha256: input.digest(),
@@ -105,12 +94,35 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
     ...(stats.fault ? { fault: stats.fault.message } : {}),
   };
   // The batch and what it changes in derived state commit together: a kill between them can't leave stale states.
+  const endpoints = batch.endpoints.length;
+  const hosts = batchHosts(batch);
   const applied = catalog.atomically(() => {
-    const ok = catalog.apply(batch, record);
-    if (ok) reevaluate(catalog, cfg, batchHosts(batch));
+    const ok = catalog.apply(batch!, record);
+    // written: let it go before re-evaluation reads the catalog back (a batch of 20,000 endpoints holds ~130 MB)
+    batch = undefined;
+    if (ok) reevaluate(catalog, cfg, hosts);
     return ok;
   });
-  return summary(stats, applied ? batch.endpoints.length : 0, !applied);
+  return summary(stats, applied ? endpoints : 0, !applied);
+}
+
+/** The source through an Analyzer, into one batch (the analyzer is gone when this returns: only the batch is kept). */
+async function analyse(source: ExchangeSource, catalog: Catalog, cfg: OverhearConfig, sampling: AnalysisSampler | undefined, detector: Detector | undefined): Promise<ObservationBatch> {
+  const analyzer = new Analyzer({
+    detector: detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) }),
+    ...(sampling ? { sampling } : {}),
+    ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}),
+    ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}),
+  });
+  analyzer.knowTemplates(catalog.knownTemplates());
+  analyzer.knowDeclared(loadDeclared(catalog));
+  if (source.batches) {
+    for await (const batch of source.batches()) for (const ex of batch) analyzer.add(ex);
+  } else {
+    for await (const ex of source) analyzer.add(ex);
+  }
+  for (const [host, n] of Object.entries(source.stats.tlsHosts ?? {})) analyzer.noteTls(host, n);
+  return analyzer.drain();
 }
 
 function openSource(format: InputFormat, chunks: AsyncIterable<Buffer>, name: string): ExchangeSource {
