@@ -94,3 +94,25 @@ test('Host names per server address are capped; requests naming the others are c
     cleanup();
   }
 });
+
+test('a source without server addresses (a HAR that records none) has one bucket of ten times the host cap', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const entries = Array.from({ length: 70 }, (_, i) => ({
+      startedDateTime: new Date(Date.UTC(2026, 10, 20, 10, 0, i)).toISOString(),
+      request: { method: 'GET', url: `https://site${i}.example/app.js`, headers: [] },
+      response: { status: 200, headers: [], content: {} },
+    }));
+    const har = join(dir, 'browsing.har');
+    writeFileSync(har, JSON.stringify({ log: { version: '1.2', entries } }));
+    const cfg = join(dir, 'overhear.config.json');
+    writeFileSync(cfg, JSON.stringify({ maxHostsPerServer: 5 }));
+    const db = join(dir, 'c.db');
+    assert.equal(runCli(['ingest', '--db', db, '--config', cfg, har]).status, 0);
+    const eps = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as EndpointRecord[];
+    assert.equal(new Set(eps.map((e) => e.host)).size, 50 + 1);
+    assert.equal(eps.find((e) => e.host === 'hosts-over-cap.invalid')?.hits, 20);
+  } finally {
+    cleanup();
+  }
+});

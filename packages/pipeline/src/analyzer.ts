@@ -354,7 +354,8 @@ export class Analyzer {
     let set = this.hostsByServer.get(key);
     if (!set) this.hostsByServer.set(key, (set = new Set()));
     if (set.has(host)) return true;
-    if (set.size >= this.maxHostsPerServer) return false;
+    // Without server addresses (a HAR that does not record them) every host shares one bucket: a browsing session's many sites must fit.
+    if (set.size >= (server ? this.maxHostsPerServer : 10 * this.maxHostsPerServer)) return false;
     set.add(host);
     return true;
   }

@@ -25,7 +25,7 @@ export interface OverhearConfig {
   customTypes?: CustomTypeConfig[];
   /** Distinct endpoints per host before the excess is counted under /{overflowPath} (default 5000). */
   maxEndpointsPerHost?: number;
-  /** Distinct Host names per server address before requests naming others are counted under one overflow host (default 1000). */
+  /** Distinct Host names per server address before requests naming others are counted under one overflow host (default 1000; ten times that for sources without server addresses). */
   maxHostsPerServer?: number;
   /**
    * Which exchanges are analysed in full beyond being counted (default
