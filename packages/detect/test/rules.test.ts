@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exchange, FramingAnomaly, Header } from '@overhear/model';
+import type { Exchange, FramingAnomaly, Header, HostAnomaly } from '@overhear/model';
 import { createRedactor, createScanner, CredentialStuffingDetector, evaluateRules, EVERY_EXCHANGE_RULES, RULES, type RuleContext } from '../src/index.js';
 
 const scan = createScanner({ redactor: createRedactor(new Uint8Array(32).fill(5)) });
@@ -158,6 +158,18 @@ test('ambiguous-request-framing: what the capture saw, high for the smuggling sh
   assert.match(run(framed('content-length-and-transfer-encoding'))[0]!.evidence, /^Content-Length and Transfer-Encoding: chunked in one request/);
   assert.deepEqual(ids(ex({})), []);
   assert.ok(EVERY_EXCHANGE_RULES.some((r) => r.id === 'ambiguous-request-framing'), 'runs on every exchange: sampling must not hide one smuggled request');
+});
+
+test('ambiguous-host: several Host headers, or a target naming another host; medium; nothing for a clean request', () => {
+  const named = (hostAnomaly: HostAnomaly) => {
+    const e = ex({});
+    (e.request as { hostAnomaly?: HostAnomaly }).hostAnomaly = hostAnomaly;
+    return e;
+  };
+  assert.deepEqual(ids(named('several-host-headers')), ['ambiguous-host medium API8:2023']);
+  assert.deepEqual(ids(named('host-differs-from-target')), ['ambiguous-host medium API8:2023']);
+  assert.match(run(named('several-host-headers'))[0]!.evidence, /^two or more Host headers/);
+  assert.ok(EVERY_EXCHANGE_RULES.some((r) => r.id === 'ambiguous-host'));
 });
 
 test('credential-stuffing: a burst of failed logins across user names, once per window', () => {

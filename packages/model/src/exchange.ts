@@ -59,6 +59,25 @@ export function isFramingAnomaly(v: unknown): v is FramingAnomaly {
   return typeof v === 'string' && Object.hasOwn(FRAMING_ANOMALIES, v);
 }
 
+/**
+ * How a request named its host in a way servers and proxies disagree on
+ * (RFC 9112 §3.2): one may route it to a host its URL does not name.
+ */
+export type HostAnomaly =
+  /** Two or more Host headers (§3.2: a server must refuse the request). */
+  | 'several-host-headers'
+  /** An absolute-form target names another host than the Host header (the server goes by the target, §3.2.2; a proxy may go by Host). */
+  | 'host-differs-from-target';
+
+export const HOST_ANOMALIES: Readonly<Record<HostAnomaly, true>> = {
+  'several-host-headers': true,
+  'host-differs-from-target': true,
+};
+
+export function isHostAnomaly(v: unknown): v is HostAnomaly {
+  return typeof v === 'string' && Object.hasOwn(HOST_ANOMALIES, v);
+}
+
 export interface HttpRequest {
   method: string;
   /** Host from the Host header, HTTP/2 :authority or URL; lower-cased, without default port. Server IP when absent. */
@@ -72,6 +91,8 @@ export interface HttpRequest {
   body?: Body;
   /** Set when the request's length was stated ambiguously (see FramingAnomaly). */
   framing?: FramingAnomaly;
+  /** Set when the request named its host ambiguously (see HostAnomaly). */
+  hostAnomaly?: HostAnomaly;
 }
 
 export interface HttpResponse {

@@ -27,10 +27,12 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   const flags: ExchangeFlag[] = [];
   const req = tx.req;
   const { path, query, authority } = splitTarget(req.target, req.method);
+  const hostHeader = headerValue(req.headers, 'host');
+  const absolute = req.method !== 'CONNECT' && authority !== undefined;
   const request: HttpRequest = {
     method: req.method,
     // an absolute-form target's authority wins over Host (RFC 9112 §3.2.2: the server ignores Host then)
-    host: normalizeHost(req.method !== 'CONNECT' && authority !== undefined ? authority : (headerValue(req.headers, 'host') ?? authority), conn.server.ip),
+    host: normalizeHost(absolute ? authority : (hostHeader ?? authority), conn.server.ip),
     path,
     query,
     httpVersion: req.version,
@@ -39,6 +41,8 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   const rb = finishBody(req, lim, flags);
   if (rb) request.body = rb;
   if (req.framing !== null) request.framing = req.framing;
+  if (req.hosts > 1) request.hostAnomaly = 'several-host-headers';
+  else if (absolute && hostHeader !== undefined && !sameHost(hostHeader, authority)) request.hostAnomaly = 'host-differs-from-target';
   if (req.interrupted || !tx.reqDone) flags.push('request-interrupted');
   const ex: Exchange = {
     source: conn.source,
@@ -176,6 +180,12 @@ function hostOf(h: string): string {
   if (x.endsWith(':80')) x = x.slice(0, -3);
   if (x.endsWith('.')) x = x.slice(0, -1);
   return x;
+}
+
+/** Two host names the same but for case, a trailing dot or a default port (80, 443). */
+function sameHost(a: string, b: string): boolean {
+  const bare = (h: string): string => hostOf(h).replace(/:443$/, '');
+  return bare(a) === bare(b);
 }
 
 const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;

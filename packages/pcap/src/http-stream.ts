@@ -28,6 +28,8 @@ export class HttpMessage {
   framing: FramingAnomaly | null = null;
   /** A Content-Length or Transfer-Encoding header in a form servers disagree on: white space before its colon, folded, or naming identity. */
   framingObfuscated = false;
+  /** Host headers seen. */
+  hosts = 0;
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied (content codings first: the sender applies them to the entity before transfer codings). */
   codings: string[] | null = null;
@@ -496,9 +498,10 @@ export class HttpStream {
           while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
           const value = t.slice(vs, ve);
           headers.push([name, value]);
-          // only three names change framing; compare lengths first
+          // only three names change framing, and Host is counted; compare lengths first
           const nl = ne - p;
           if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
+          else if (nl === 4 && name === 'host') m.hosts++;
         }
       }
       p = q + 1;

@@ -78,6 +78,20 @@ describe('ambiguous request framing', () => {
     assert.deepEqual(r.skipped, {});
   });
 
+  it('a host named two ways: several Host headers, or a target naming another host than Host', async () => {
+    const hosts = async (client: string): Promise<string[]> => {
+      const r = await ingestBytes(pcapFile(tcpConversation([[true, Buffer.from(client, 'latin1')]])));
+      return r.exchanges.map((e) => `${e.request.host} ${e.request.hostAnomaly ?? 'clean'}`);
+    };
+    assert.deepEqual(await hosts('GET /a HTTP/1.1\r\nHost: public.example\r\nHost: internal.example\r\n\r\n'), ['public.example several-host-headers']);
+    assert.deepEqual(await hosts('GET http://internal.example/admin HTTP/1.1\r\nHost: public.example\r\n\r\n'), ['internal.example host-differs-from-target']);
+    // the same host but for case, a trailing dot or a default port is one host
+    assert.deepEqual(
+      await hosts('GET http://API.example:80/a HTTP/1.1\r\nHost: api.example.\r\n\r\nGET https://api.example/b HTTP/1.1\r\nHost: api.example:443\r\n\r\nGET /c HTTP/1.1\r\nHost: api.example\r\n\r\n'),
+      ['api.example clean', 'api.example clean', 'api.example clean'],
+    );
+  });
+
   it('in every capture of the corpora, only the smuggling tests are marked (Zeek\'s 261 variants, Suricata\'s Qlik exploit)', { skip: !corpora() && 'corpora absent' }, async () => {
     const root = corpora()!;
     const files: string[] = [];
@@ -99,7 +113,7 @@ describe('ambiguous request framing', () => {
         continue; // the corpora's broken captures are the bad-input tests' business
       }
       exchanges += r.exchanges.length;
-      for (const e of r.exchanges) if (e.request.framing) marked.push(`${relative(root, f)} ${e.request.method} ${e.request.framing}`);
+      for (const e of r.exchanges) if (e.request.framing || e.request.hostAnomaly) marked.push(`${relative(root, f)} ${e.request.method} ${e.request.framing ?? e.request.hostAnomaly}`);
     }
     assert.ok(files.length >= 200 && exchanges >= 1500, `${files.length} captures, ${exchanges} exchanges`);
     assert.deepEqual(marked, [

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type Header, isFramingAnomaly, type SourceStats } from '@overhear/model';
+import { emptyStats, countSkip, InputError, type Body, type Exchange, type ExchangeSource, type Header, isFramingAnomaly, isHostAnomaly, type SourceStats } from '@overhear/model';
 
 /**
  * The exchange stream as NDJSON (documented in packages/capture/README.md):
@@ -44,6 +44,7 @@ export function exchangeToNdjson(ex: Exchange): string {
       headers: ex.request.headers,
       body: bodyOut(ex.request.body),
       framing: ex.request.framing,
+      hostAnomaly: ex.request.hostAnomaly,
     },
     response: ex.response
       ? {
@@ -203,6 +204,7 @@ function toExchange(v: Record<string, unknown>, bad: (what: string) => InputErro
   const rb = body(rq, 'request');
   if (rb) ex.request.body = rb;
   if (isFramingAnomaly(rq.framing)) ex.request.framing = rq.framing;
+  if (isHostAnomaly(rq.hostAnomaly)) ex.request.hostAnomaly = rq.hostAnomaly;
   if (v.durationMs !== undefined && v.durationMs !== null) ex.durationMs = num(v, 'durationMs', 'exchange');
   const client = addr(v.client, 'client');
   if (client) ex.client = client;

@@ -17,6 +17,7 @@
  * | unauthenticated-pii | API2 Broken Authentication | high |
  * | unbounded-page-size | API4 Unrestricted Resource Consumption | medium |
  * | ambiguous-request-framing | API8 Security Misconfiguration | high (medium for an invalid Content-Length, or Transfer-Encoding in HTTP/1.0) |
+ * | ambiguous-host | API8 Security Misconfiguration | medium |
  *
  * credential-stuffing (API2) is stateful: see CredentialStuffingDetector.
  */
@@ -34,6 +35,7 @@ import { weakJwt } from './weak-jwt.js';
 import { unauthenticatedPii } from './unauthenticated-pii.js';
 import { unboundedPageSize } from './unbounded-page-size.js';
 import { ambiguousRequestFraming } from './ambiguous-request-framing.js';
+import { ambiguousHost } from './ambiguous-host.js';
 
 export type { Rule, RuleContext, RuleHit } from './types.js';
 export { DEFAULT_MAX_SESSION_COOKIE_SECONDS } from './long-lived-session-cookie.js';
@@ -42,9 +44,9 @@ export { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from './weak-jwt.js';
 export { DEFAULT_MAX_PAGE_SIZE } from './unbounded-page-size.js';
 export { CredentialStuffingDetector, DEFAULT_STUFFING, type StuffingOptions } from './credential-stuffing.js';
 
-export const RULES: readonly Rule[] = [piiInUrl, secretInUrl, cleartextSensitive, longLivedSessionCookie, secretInResponse, piiToThirdParty, verboseError, permissiveCors, weakJwt, unauthenticatedPii, unboundedPageSize, ambiguousRequestFraming];
+export const RULES: readonly Rule[] = [piiInUrl, secretInUrl, cleartextSensitive, longLivedSessionCookie, secretInResponse, piiToThirdParty, verboseError, permissiveCors, weakJwt, unauthenticatedPii, unboundedPageSize, ambiguousRequestFraming, ambiguousHost];
 /** Rules cheap enough to run on every exchange, so that sampling cannot hide what they see. */
-export const EVERY_EXCHANGE_RULES: readonly Rule[] = [unboundedPageSize, ambiguousRequestFraming];
+export const EVERY_EXCHANGE_RULES: readonly Rule[] = [unboundedPageSize, ambiguousRequestFraming, ambiguousHost];
 /** The rest: run on the exchanges analysed in full. */
 export const ANALYSIS_RULES: readonly Rule[] = RULES.filter((r) => !EVERY_EXCHANGE_RULES.includes(r));
 
