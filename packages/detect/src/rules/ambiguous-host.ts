@@ -7,21 +7,12 @@
  * what §3.2 says to refuse). Only captures can tell.
  */
 import type { HostAnomaly } from '@overhear/model';
-import type { Rule } from './types.js';
-import { hit } from './types.js';
+import { markRule } from './types.js';
 
-const WHAT: Record<HostAnomaly, string> = {
-  'several-host-headers': 'two or more Host headers in one request: proxies and servers pick different ones (RFC 9112 §3.2 says to refuse it)',
-  'host-differs-from-target': 'the request target names another host than the Host header: the server goes by the target (RFC 9112 §3.2.2), a proxy may route by Host',
+const WHAT: Record<HostAnomaly, { evidence: string; severity: 'medium' }> = {
+  'several-host-headers': { evidence: 'two or more Host headers in one request: proxies and servers pick different ones (RFC 9112 §3.2 says to refuse it)', severity: 'medium' },
+  'host-differs-from-target': { evidence: 'the request target names another host than the Host header: the server goes by the target (RFC 9112 §3.2.2), a proxy may route by Host', severity: 'medium' },
 };
 
-/** One field to read, so it runs on every exchange with the other cheap rules. */
-export const ambiguousHost: Rule = {
-  id: 'ambiguous-host',
-  severity: 'medium',
-  owasp: 'API8:2023',
-  evaluate(ex) {
-    const a = ex.request.hostAnomaly;
-    return a === undefined || WHAT[a] === undefined ? [] : [hit(this, WHAT[a])];
-  },
-};
+/** Runs on every exchange, with the other cheap rules. */
+export const ambiguousHost = markRule('ambiguous-host', 'medium', 'API8:2023', (ex) => ex.request.hostAnomaly, WHAT);

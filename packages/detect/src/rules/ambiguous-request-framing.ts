@@ -8,8 +8,7 @@
  * captures can tell (a HAR holds the parsed request, not its head as sent).
  */
 import type { FramingAnomaly } from '@overhear/model';
-import type { Rule } from './types.js';
-import { hit } from './types.js';
+import { markRule } from './types.js';
 
 const WHAT: Record<FramingAnomaly, { evidence: string; severity: 'high' | 'medium' }> = {
   'content-length-and-transfer-encoding': {
@@ -38,15 +37,5 @@ const WHAT: Record<FramingAnomaly, { evidence: string; severity: 'high' | 'mediu
   },
 };
 
-/** Cheap (one field), so it runs on every exchange: one smuggled request in a million is still seen. */
-export const ambiguousRequestFraming: Rule = {
-  id: 'ambiguous-request-framing',
-  severity: 'high',
-  owasp: 'API8:2023',
-  evaluate(ex) {
-    const a = ex.request.framing;
-    if (a === undefined) return [];
-    const w = WHAT[a];
-    return w ? [hit(this, w.evidence, w.severity)] : [];
-  },
-};
+/** Runs on every exchange: one smuggled request in a million is still seen. */
+export const ambiguousRequestFraming = markRule('ambiguous-request-framing', 'high', 'API8:2023', (ex) => ex.request.framing, WHAT);

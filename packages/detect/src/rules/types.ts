@@ -38,3 +38,28 @@ export function hit(rule: Rule, evidence: string, severity: Severity = rule.seve
 export function describe(m: SensitiveMatch): string {
   return `${m.type} in ${m.location} ${m.name} (${m.preview})`;
 }
+
+/**
+ * A rule over a fact the capture reader recorded on the request (how its
+ * length or host was stated): one field read, so cheap enough for every
+ * exchange. `what` gives each value its evidence and severity.
+ */
+export function markRule<K extends string>(
+  id: string,
+  severity: Severity,
+  owasp: string,
+  read: (ex: Exchange) => K | undefined,
+  what: Record<K, { evidence: string; severity: Severity }>,
+): Rule {
+  const rule: Rule = {
+    id,
+    severity,
+    owasp,
+    evaluate(ex) {
+      const k = read(ex);
+      const w = k === undefined ? undefined : what[k];
+      return w ? [hit(rule, w.evidence, w.severity)] : [];
+    },
+  };
+  return rule;
+}
