@@ -29,7 +29,7 @@ function derived(db: string): string {
  * three parts, hosts interleaved, gives exactly what a full re-evaluation of
  * the same catalog gives.
  */
-test('re-evaluating the hosts each ingest touched equals re-evaluating the whole catalog', () => {
+test('re-evaluating the hosts each ingest or spec change touched equals re-evaluating the whole catalog', () => {
   const { dir, cleanup } = tempDir();
   try {
     const db = join(dir, 'c.db');
@@ -47,14 +47,31 @@ test('re-evaluating the hosts each ingest touched equals re-evaluating the whole
     assert.match(incremental, /shadow-api/, 'the demo has derived findings to compare');
     assert.match(incremental, /"unused"/, 'and unused placeholders');
 
-    const catalog = openCatalog(db);
-    try {
-      reevaluate(catalog, loadConfig(cfgFile));
-    } finally {
-      catalog.close();
-    }
-    assert.equal(derived(db), incremental);
+    assert.equal(fullyReevaluated(db, cfgFile), incremental);
+
+    // importing the spec again replaces it and re-evaluates its hosts; removing it re-evaluates them too
+    assert.equal(runCli(['spec', 'import', join(repoRoot, 'captures/demo-api/openapi.yaml'), '--db', db, '--config', cfgFile]).status, 0);
+    const replaced = derived(db);
+    assert.equal(fullyReevaluated(db, cfgFile), replaced);
+    const list = runCli(['spec', 'list', '--db', db]).stdout;
+    const id = /^\s*(\d+)\s/m.exec(list)?.[1];
+    assert.ok(id, list);
+    assert.equal(runCli(['spec', 'remove', id, '--db', db, '--config', cfgFile]).status, 0);
+    const removed = derived(db);
+    assert.doesNotMatch(removed, /shadow-api/, 'without a spec nothing is shadow');
+    assert.equal(fullyReevaluated(db, cfgFile), removed);
   } finally {
     cleanup();
   }
 });
+
+/** The catalog's derived state after a re-evaluation of every host. */
+function fullyReevaluated(db: string, cfgFile: string): string {
+  const catalog = openCatalog(db);
+  try {
+    reevaluate(catalog, loadConfig(cfgFile));
+  } finally {
+    catalog.close();
+  }
+  return derived(db);
+}

@@ -29,17 +29,21 @@ export interface SpecToStore {
  * hosts is an older version of it and is replaced. Returns the new id and
  * the ids it replaced.
  */
-export function storeSpec(db: Database.Database, s: SpecToStore): { id: number; replaced: number[] } {
+/** Stores a spec, replacing older versions of it; `hosts`: every host whose declared operations changed (the new spec's and the replaced ones'). */
+export function storeSpec(db: Database.Database, s: SpecToStore): { id: number; replaced: number[]; hosts: string[] } {
   return db.transaction(() => {
     const existing = db.prepare('SELECT id, title, hosts FROM specs').all() as Array<{ id: number; title: string; hosts: string }>;
-    const replaced = existing.filter((e) => e.title === s.title && (JSON.parse(e.hosts) as string[]).some((h) => s.hosts.includes(h))).map((e) => e.id);
+    const old = existing.filter((e) => e.title === s.title && (JSON.parse(e.hosts) as string[]).some((h) => s.hosts.includes(h)));
+    const replaced = old.map((e) => e.id);
+    const hosts = new Set(s.hosts);
+    for (const e of old) for (const h of JSON.parse(e.hosts) as string[]) hosts.add(h);
     for (const id of replaced) db.prepare('DELETE FROM specs WHERE id = ?').run(id);
     const { id } = db
       .prepare('INSERT INTO specs (host, base_path, title, version, source_name, sha256, document, imported_at, hosts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id')
       .get(s.hosts[0] ?? '', s.basePath, s.title, s.version, s.name, s.sha256, s.document, Date.now(), JSON.stringify(s.hosts)) as { id: number };
     const op = db.prepare('INSERT OR IGNORE INTO spec_operations (spec_id, method, path, deprecated, host) VALUES (?, ?, ?, ?, ?)');
     for (const o of s.operations) for (const h of s.hosts) op.run(id, o.method, o.path, o.deprecated ? 1 : 0, h);
-    return { id, replaced };
+    return { id, replaced, hosts: [...hosts] };
   }).immediate();
 }
 
@@ -59,8 +63,10 @@ export function listSpecs(db: Database.Database): StoredSpec[] {
   }));
 }
 
-export function removeSpec(db: Database.Database, id: number): boolean {
-  return db.prepare('DELETE FROM specs WHERE id = ?').run(id).changes > 0;
+/** Removes a spec; returns the hosts it applied to (undefined when there was no such spec). */
+export function removeSpec(db: Database.Database, id: number): string[] | undefined {
+  const row = db.prepare('DELETE FROM specs WHERE id = ? RETURNING hosts').get(id) as { hosts: string } | undefined;
+  return row ? (JSON.parse(row.hosts) as string[]) : undefined;
 }
 
 /** Every stored spec's normalised document, with the hosts it applies to and when it was imported. */

@@ -36,7 +36,8 @@ export async function importDeclaredSpec(catalog: Catalog, text: string, name: s
       document: JSON.stringify(spec),
       operations: spec.operations.map((o) => ({ method: o.method, path: o.path, deprecated: o.deprecated })),
     });
-    reevaluate(catalog, opts.config ?? {});
+    // only the hosts whose declared operations changed
+    reevaluate(catalog, opts.config ?? {}, stored.hosts);
     return stored;
   });
   const label = spec.title ? `"${spec.title}" ${spec.version}` : name;

@@ -46,8 +46,9 @@ export function specRemoveCommand(id: string, opts: { db: string; config: Overhe
   const catalog = openCatalog(opts.db);
   try {
     catalog.atomically(() => {
-      if (!removeSpec(catalog.db, Number(id))) throw new UsageError(`no spec #${id} (see \`overhear spec list\`)`);
-      reevaluate(catalog, opts.config);
+      const hosts = removeSpec(catalog.db, Number(id));
+      if (!hosts) throw new UsageError(`no spec #${id} (see \`overhear spec list\`)`);
+      reevaluate(catalog, opts.config, hosts);
     });
     process.stdout.write(`removed spec #${id}\n`);
     return 0;
