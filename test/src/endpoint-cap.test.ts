@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pcapFile, runCli, tcpConversation, tempDir, type Pkt } from '@overhear/testkit';
-import type { EndpointRecord, Finding } from '@overhear/model';
+import Database from 'better-sqlite3';
+import { MAX_ROWS_PER_ENDPOINT, type EndpointRecord, type Finding } from '@overhear/model';
 
 /**
  * A scanner hitting hundreds of random paths must not flood the catalog:
@@ -112,6 +113,49 @@ test('a source without server addresses (a HAR that records none) has one bucket
     const eps = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as EndpointRecord[];
     assert.equal(new Set(eps.map((e) => e.host)).size, 50 + 1);
     assert.equal(eps.find((e) => e.host === 'hosts-over-cap.invalid')?.hits, 20);
+  } finally {
+    cleanup();
+  }
+});
+
+/**
+ * Names from traffic (JSON keys used as map keys, query names) must not grow
+ * one endpoint without bound either, in a batch or across batches: parameters,
+ * sensitive-data places and findings stop at MAX_ROWS_PER_ENDPOINT new rows,
+ * and the rows kept go on being counted.
+ */
+test('one endpoint keeps at most MAX_ROWS_PER_ENDPOINT sensitive places, parameters and findings, across batches', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const har = (name: string, from: number): string => {
+      const entries = Array.from({ length: 40 }, (_, i) => {
+        const body: Record<string, string> = { 'contact-email': 'jane.doe@example.com' };
+        for (let k = 0; k < 40; k++) body[`u${from + i * 40 + k}`] = `user${from + i * 40 + k}@example.com`;
+        const q = Array.from({ length: 40 }, (_, k) => `p${from + i * 40 + k}=1`).join('&');
+        return {
+          startedDateTime: new Date(Date.UTC(2026, 10, 20, 10, 0, 0, from + i)).toISOString(),
+          request: { method: 'POST', url: `https://api.example/submit?${q}`, headers: [{ name: 'Content-Type', value: 'application/json' }], postData: { mimeType: 'application/json', text: JSON.stringify(body) } },
+          response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
+        };
+      });
+      const f = join(dir, name);
+      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
+      return f;
+    };
+    const db = join(dir, 'c.db');
+    // 1,600 distinct names per file: past the cap in the first batch, and again in the second
+    for (const f of [har('a.har', 0), har('b.har', 100_000)]) assert.equal(runCli(['ingest', '--db', db, '--analyse-all', f]).status, 0);
+    const d = new Database(db, { readonly: true });
+    try {
+      const n = (table: string): number => (d.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      assert.equal(n('sensitive'), MAX_ROWS_PER_ENDPOINT);
+      assert.equal(n('parameters'), MAX_ROWS_PER_ENDPOINT);
+      assert.ok(n('findings') <= MAX_ROWS_PER_ENDPOINT);
+      const kept = d.prepare(`SELECT count FROM sensitive WHERE name LIKE '%contact-email%'`).get() as { count: number } | undefined;
+      assert.equal(kept?.count, 80, 'a place kept before the cap is still counted in later batches');
+    } finally {
+      d.close();
+    }
   } finally {
     cleanup();
   }

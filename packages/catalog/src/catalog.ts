@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { EndpointObservation, JsonSchema, ObservationBatch } from '@overhear/model';
+import { MAX_ROWS_PER_ENDPOINT, type EndpointObservation, type JsonSchema, type ObservationBatch } from '@overhear/model';
 import { migrations } from './migrations.js';
 import { mergeEndpoints } from './merge-endpoints.js';
 
@@ -155,8 +155,12 @@ export class Catalog {
     for (const [status, n] of Object.entries(o.statusCodes)) this.stmt('addStatus').run(id, Number(status), n);
     for (const [scheme, n] of Object.entries(o.auth)) this.stmt('addAuth').run(id, scheme, n);
     for (const [hour, n] of Object.entries(o.hourly)) this.stmt('addTraffic').run(id, Number(hour), n);
+    let params = o.parameters.length ? this.rows('countParams', id) : 0;
     for (const p of o.parameters) {
       const old = this.stmt('getParam').get(id, p.location, p.name) as { schema: string } | undefined;
+      // names come from traffic: beyond the cap an endpoint keeps the ones it has
+      if (!old && params >= MAX_ROWS_PER_ENDPOINT) continue;
+      if (!old) params++;
       const schema = old ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, p.schema) : p.schema;
       this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null, p.longestRun ?? null);
     }
@@ -168,9 +172,25 @@ export class Catalog {
       if (old?.fields) fields = [...new Set([...(JSON.parse(old.fields) as string[]), ...(fields ?? [])])];
       this.stmt('putBody').run(id, b.direction, b.status, b.mediaType, schema ? JSON.stringify(schema) : null, fields ? JSON.stringify(fields) : null, b.count);
     }
-    for (const s of o.sensitive) this.stmt('addSensitive').run(id, s.location, s.name, s.type, s.preview, s.hash, s.count, s.firstSeen, s.lastSeen);
-    for (const f of o.findings) this.stmt('addFinding').run(id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
+    // Known rows are updated; new ones are added while the endpoint has fewer than the cap (names and evidence come from traffic).
+    let sensitive = o.sensitive.length ? this.rows('countSensitive', id) : 0;
+    for (const s of o.sensitive) {
+      if (this.stmt('bumpSensitive').run(s.count, s.firstSeen, s.lastSeen, id, s.location, s.name, s.type).changes > 0 || sensitive >= MAX_ROWS_PER_ENDPOINT) continue;
+      this.stmt('addSensitive').run(id, s.location, s.name, s.type, s.preview, s.hash, s.count, s.firstSeen, s.lastSeen);
+      sensitive++;
+    }
+    let findings = o.findings.length ? this.rows('countFindings', id) : 0;
+    for (const f of o.findings) {
+      const known = this.stmt('findingExists').get(id, f.rule, f.key) !== undefined;
+      if (!known && findings >= MAX_ROWS_PER_ENDPOINT) continue;
+      if (!known) findings++;
+      this.stmt('addFinding').run(id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
+    }
     for (const c of o.consumers) this.stmt('addConsumer').run(id, c.kind, c.id, c.count, c.firstSeen, c.lastSeen);
+  }
+
+  private rows(stmt: 'countParams' | 'countSensitive' | 'countFindings', endpointId: number): number {
+    return (this.stmt(stmt).get(endpointId) as { n: number }).n;
   }
 
   private readonly hostIds = new Map<string, number>();
@@ -232,6 +252,11 @@ const SQL = {
   getBody: `SELECT schema, fields FROM bodies WHERE endpoint_id = ? AND direction = ? AND status = ? AND media_type = ?`,
   putBody: `INSERT INTO bodies (endpoint_id, direction, status, media_type, schema, fields, count) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET schema = excluded.schema, fields = excluded.fields, count = count + excluded.count`,
+  countParams: `SELECT count(*) AS n FROM parameters WHERE endpoint_id = ?`,
+  countSensitive: `SELECT count(*) AS n FROM sensitive WHERE endpoint_id = ?`,
+  countFindings: `SELECT count(*) AS n FROM findings WHERE endpoint_id = ?`,
+  bumpSensitive: `UPDATE sensitive SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE endpoint_id = ? AND location = ? AND name = ? AND type = ?`,
+  findingExists: `SELECT 1 FROM findings WHERE endpoint_id = ? AND rule = ? AND key = ?`,
   addSensitive: `INSERT INTO sensitive (endpoint_id, location, name, type, preview, hash, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
   addFinding: `INSERT INTO findings (endpoint_id, rule, key, severity, owasp, evidence, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

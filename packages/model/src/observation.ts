@@ -117,3 +117,12 @@ export function batchHosts(b: ObservationBatch): Set<string> {
   for (const e of b.endpoints) hosts.add(e.host);
   return hosts;
 }
+
+/**
+ * Parameters, sensitive-data places and findings one endpoint keeps (per
+ * batch, and in the catalog). Their names come from traffic (query names,
+ * JSON keys used as map keys, evidence naming them): without a cap a client
+ * could grow one endpoint without bound, batch after batch. Rows already kept
+ * go on being counted.
+ */
+export const MAX_ROWS_PER_ENDPOINT = 1000;

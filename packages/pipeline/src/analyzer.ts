@@ -13,6 +13,7 @@ import type {
   SensitiveObservation,
   ConsumerObservation,
 } from '@overhear/model';
+import { MAX_ROWS_PER_ENDPOINT } from '@overhear/model';
 import {
   PathTemplater,
   credentials,
@@ -509,7 +510,8 @@ export class Analyzer {
         response: resParsed?.kind === 'json' ? { value: resParsed.value } : undefined,
       };
       const d = this.detector.analyse(ex, { template, pathParams, auth, json });
-      for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t);
+      // bounded as the catalog bounds them (names come from traffic)
+      for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t, MAX_ROWS_PER_ENDPOINT);
       this.addFindings(ep, d.findings, t);
     }
   }
@@ -523,7 +525,7 @@ export class Analyzer {
         const severity = (SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[c.value.severity] ?? 4) ? f.severity : c.value.severity;
         c.value = { ...f, key, severity, evidence: mergeEvidence(c.value.evidence, f.evidence) };
       }
-      countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t);
+      countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t, MAX_ROWS_PER_ENDPOINT);
     }
   }
 
