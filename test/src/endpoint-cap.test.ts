@@ -160,3 +160,25 @@ test('one endpoint keeps at most MAX_ROWS_PER_ENDPOINT sensitive places, paramet
     cleanup();
   }
 });
+
+test('callers of one endpoint stop at MAX_ROWS_PER_ENDPOINT per kind across batches (a client rotating tokens)', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const db = join(dir, 'c.db');
+    for (let b = 0; b < 3; b++) {
+      const entries = Array.from({ length: 800 }, (_, i) => ({
+        startedDateTime: new Date(Date.UTC(2026, 10, 20, 10 + b, 0, 0, i)).toISOString(),
+        request: { method: 'GET', url: 'https://api.example/me', headers: [{ name: 'Authorization', value: `Bearer tok-${b}-${i}-q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
+        response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
+      }));
+      const f = join(dir, `b${b}.har`);
+      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
+      assert.equal(runCli(['ingest', '--db', db, f]).status, 0);
+    }
+    const [ep] = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as Array<EndpointRecord & { consumers: { credentials: number } }>;
+    assert.equal(ep!.hits, 2400);
+    assert.equal(ep!.consumers.credentials, MAX_ROWS_PER_ENDPOINT);
+  } finally {
+    cleanup();
+  }
+});

@@ -186,7 +186,15 @@ export class Catalog {
       if (!known) findings++;
       this.stmt('addFinding').run(id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
     }
-    for (const c of o.consumers) this.stmt('addConsumer').run(id, c.kind, c.id, c.count, c.firstSeen, c.lastSeen);
+    // callers too, per kind: a client rotating tokens would otherwise add rows at every batch, for ever
+    const callers = new Map<string, number>();
+    for (const c of o.consumers) {
+      if (this.stmt('bumpConsumer').run(c.count, c.firstSeen, c.lastSeen, id, c.kind, c.id).changes > 0) continue;
+      const n = callers.get(c.kind) ?? (this.stmt('countConsumers').get(id, c.kind) as { n: number }).n;
+      if (n >= MAX_ROWS_PER_ENDPOINT) continue;
+      this.stmt('addConsumer').run(id, c.kind, c.id, c.count, c.firstSeen, c.lastSeen);
+      callers.set(c.kind, n + 1);
+    }
   }
 
   private rows(stmt: 'countParams' | 'countSensitive' | 'countFindings', endpointId: number): number {
@@ -263,6 +271,8 @@ const SQL = {
     ON CONFLICT(endpoint_id, rule, key) DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
       last_seen = max(last_seen, excluded.last_seen), evidence = excluded.evidence,
       severity = CASE WHEN instr('critical high medium low info', excluded.severity) < instr('critical high medium low info', severity) THEN excluded.severity ELSE severity END`,
+  bumpConsumer: `UPDATE consumers SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE endpoint_id = ? AND kind = ? AND id = ?`,
+  countConsumers: `SELECT count(*) AS n FROM consumers WHERE endpoint_id = ? AND kind = ?`,
   addConsumer: `INSERT INTO consumers (endpoint_id, kind, id, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
 } as const;

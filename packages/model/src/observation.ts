@@ -120,9 +120,10 @@ export function batchHosts(b: ObservationBatch): Set<string> {
 
 /**
  * Parameters, sensitive-data places and findings one endpoint keeps (per
- * batch, and in the catalog). Their names come from traffic (query names,
- * JSON keys used as map keys, evidence naming them): without a cap a client
- * could grow one endpoint without bound, batch after batch. Rows already kept
- * go on being counted.
+ * batch, and in the catalog), and callers of each kind in the catalog. Their
+ * names come from traffic (query names, JSON keys used as map keys, evidence
+ * naming them, rotating tokens): without a cap a client could grow one
+ * endpoint without bound, batch after batch. Rows already kept go on being
+ * counted.
  */
 export const MAX_ROWS_PER_ENDPOINT = 1000;
