@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pcapFile, runCli, tcpConversation, tempDir, type Pkt } from '@overhear/testkit';
 import Database from 'better-sqlite3';
-import { MAX_ROWS_PER_ENDPOINT, type EndpointRecord, type Finding } from '@overhear/model';
+import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT, type EndpointRecord, type Finding } from '@overhear/model';
 
 /**
  * A scanner hitting hundreds of random paths must not flood the catalog:
@@ -178,6 +178,36 @@ test('callers of one endpoint stop at MAX_ROWS_PER_ENDPOINT per kind across batc
     const [ep] = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as Array<EndpointRecord & { consumers: { credentials: number } }>;
     assert.equal(ep!.hits, 2400);
     assert.equal(ep!.consumers.credentials, MAX_ROWS_PER_ENDPOINT);
+  } finally {
+    cleanup();
+  }
+});
+
+test('auth names and body media types from traffic stop at their caps across batches', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const db = join(dir, 'c.db');
+    for (let b = 0; b < 2; b++) {
+      const entries = Array.from({ length: 700 }, (_, i) => ({
+        startedDateTime: new Date(Date.UTC(2026, 10, 20, 10 + b, 0, 0, i)).toISOString(),
+        request: { method: 'GET', url: 'https://api.example/feed', headers: [{ name: 'Cookie', value: `c${b}x${i}_session=q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
+        response: { status: 200, headers: [{ name: 'Content-Type', value: `application/x-v${b}x${i}+json` }], content: { size: 2, mimeType: `application/x-v${b}x${i}+json`, text: '{}' } },
+      }));
+      const f = join(dir, `b${b}.har`);
+      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
+      assert.equal(runCli(['ingest', '--db', db, '--analyse-all', f]).status, 0);
+    }
+    const d = new Database(db, { readonly: true });
+    try {
+      const n = (table: string): number => (d.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      // the named ones up to the cap, then the bare scheme that counts the rest
+      assert.equal(n('endpoint_auth'), MAX_ROWS_PER_ENDPOINT + 1);
+      assert.equal(n('bodies'), MAX_BODY_VARIANTS_PER_ENDPOINT);
+      assert.equal((d.prepare('SELECT sum(count) AS n FROM endpoint_auth').get() as { n: number }).n, 1400, 'every request is counted');
+      assert.equal((d.prepare(`SELECT count AS n FROM endpoint_auth WHERE scheme = 'session-cookie'`).get() as { n: number }).n, 400);
+    } finally {
+      d.close();
+    }
   } finally {
     cleanup();
   }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { MAX_ROWS_PER_ENDPOINT, type EndpointObservation, type JsonSchema, type ObservationBatch } from '@overhear/model';
+import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT, type EndpointObservation, type JsonSchema, type ObservationBatch } from '@overhear/model';
 import { migrations } from './migrations.js';
 import { mergeEndpoints } from './merge-endpoints.js';
 
@@ -153,7 +153,18 @@ export class Catalog {
       if (servers.size !== before) this.stmt('setServers').run(JSON.stringify([...servers].sort()), id);
     }
     for (const [status, n] of Object.entries(o.statusCodes)) this.stmt('addStatus').run(id, Number(status), n);
-    for (const [scheme, n] of Object.entries(o.auth)) this.stmt('addAuth').run(id, scheme, n);
+    let schemes = -1;
+    for (const [key, n] of Object.entries(o.auth)) {
+      if (this.stmt('bumpAuth').run(n, id, key).changes > 0) continue;
+      if (schemes < 0) schemes = (this.stmt('countAuth').get(id) as { n: number }).n;
+      // "scheme:name" carries a header, parameter or cookie name from traffic: beyond the cap it is counted under its
+      // bare scheme ("none" and the bare schemes, a handful, are always kept, so no request goes uncounted)
+      const colon = key.indexOf(':');
+      const k = colon > 0 && schemes >= MAX_ROWS_PER_ENDPOINT ? key.slice(0, colon) : key;
+      if (k !== key && this.stmt('bumpAuth').run(n, id, k).changes > 0) continue;
+      this.stmt('addAuth').run(id, k, n);
+      schemes++;
+    }
     for (const [hour, n] of Object.entries(o.hourly)) this.stmt('addTraffic').run(id, Number(hour), n);
     let params = o.parameters.length ? this.rows('countParams', id) : 0;
     for (const p of o.parameters) {
@@ -164,12 +175,16 @@ export class Catalog {
       const schema = old ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, p.schema) : p.schema;
       this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null, p.longestRun ?? null);
     }
+    let bodies = o.bodies.length ? (this.stmt('countBodies').get(id) as { n: number }).n : 0;
     for (const b of o.bodies) {
       const old = this.stmt('getBody').get(id, b.direction, b.status, b.mediaType) as { schema: string | null; fields: string | null } | undefined;
+      // a media type is a header value from traffic
+      if (!old && bodies >= MAX_BODY_VARIANTS_PER_ENDPOINT) continue;
+      if (!old) bodies++;
       let schema = b.schema;
       if (old?.schema) schema = schema ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, schema) : (JSON.parse(old.schema) as JsonSchema);
       let fields = b.fields;
-      if (old?.fields) fields = [...new Set([...(JSON.parse(old.fields) as string[]), ...(fields ?? [])])];
+      if (old?.fields) fields = [...new Set([...(JSON.parse(old.fields) as string[]), ...(fields ?? [])])].slice(0, MAX_ROWS_PER_ENDPOINT);
       this.stmt('putBody').run(id, b.direction, b.status, b.mediaType, schema ? JSON.stringify(schema) : null, fields ? JSON.stringify(fields) : null, b.count);
     }
     // Known rows are updated; new ones are added while the endpoint has fewer than the cap (names and evidence come from traffic).
@@ -249,6 +264,9 @@ const SQL = {
     RETURNING id, servers`,
   setServers: `UPDATE endpoints SET servers = ? WHERE id = ?`,
   addStatus: `INSERT INTO endpoint_status (endpoint_id, status, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
+  bumpAuth: `UPDATE endpoint_auth SET count = count + ? WHERE endpoint_id = ? AND scheme = ?`,
+  countAuth: `SELECT count(*) AS n FROM endpoint_auth WHERE endpoint_id = ?`,
+  countBodies: `SELECT count(*) AS n FROM bodies WHERE endpoint_id = ?`,
   addAuth: `INSERT INTO endpoint_auth (endpoint_id, scheme, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
   addTraffic: `INSERT INTO traffic (endpoint_id, hour, hits) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET hits = hits + excluded.hits`,
   getParam: `SELECT schema FROM parameters WHERE endpoint_id = ? AND location = ? AND name = ?`,

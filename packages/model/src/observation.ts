@@ -127,3 +127,6 @@ export function batchHosts(b: ObservationBatch): Set<string> {
  * counted.
  */
 export const MAX_ROWS_PER_ENDPOINT = 1000;
+
+/** Body variants (direction, status, media type) one endpoint keeps, per batch and in the catalog: media types are header values from traffic. */
+export const MAX_BODY_VARIANTS_PER_ENDPOINT = 100;

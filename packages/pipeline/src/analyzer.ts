@@ -13,7 +13,7 @@ import type {
   SensitiveObservation,
   ConsumerObservation,
 } from '@overhear/model';
-import { MAX_ROWS_PER_ENDPOINT } from '@overhear/model';
+import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT } from '@overhear/model';
 import {
   PathTemplater,
   credentials,
@@ -173,7 +173,7 @@ class EndpointAggregate {
     for (const [k, b] of o.bodies) {
       const mine = this.bodies.get(k);
       if (!mine) {
-        if (this.bodies.size < 100) this.bodies.set(k, b);
+        if (this.bodies.size < MAX_BODY_VARIANTS_PER_ENDPOINT) this.bodies.set(k, b);
         continue;
       }
       mine.obs.count += b.obs.count;
@@ -462,8 +462,12 @@ export class Analyzer {
 
     const creds = credentials(ex);
     if (creds.length === 0) bump(ep.auth, 'none');
-    // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes).
-    for (const c of creds) bump(ep.auth, c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`);
+    // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes); names come from traffic.
+    for (const c of creds) {
+      // beyond the cap a new name is counted under its bare scheme: no request goes uncounted
+      const k = c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`;
+      bump(ep.auth, ep.auth.size < MAX_ROWS_PER_ENDPOINT || ep.auth.has(k) ? k : c.scheme);
+    }
 
     const observed = overflow ? undefined : this.detector?.observe(ex);
     if (observed) {
@@ -600,7 +604,7 @@ export class Analyzer {
     const key = `${direction}\u0000${status}\u0000${parsed.mediaType}`;
     let b = ep.bodies.get(key);
     if (!b) {
-      if (ep.bodies.size >= 100) return;
+      if (ep.bodies.size >= MAX_BODY_VARIANTS_PER_ENDPOINT) return;
       ep.bodies.set(key, (b = { obs: { direction, status, mediaType: parsed.mediaType, count: 0 } }));
     }
     b.obs.count++;
