@@ -37,6 +37,7 @@ test('endpoints per host are capped; the excess is counted in an overflow bucket
     assert.ok(overflow.hits >= 300 - 50);
     const findings = JSON.parse(runCli(['findings', '--json', '--db', db]).stdout) as Finding[];
     assert.ok(findings.some((f) => f.rule === 'endpoint-overflow' && f.host === 'victim.example'));
+    assert.doesNotMatch(runCli(['export', 'openapi', '--db', db]).stdout, /overflowPath/, 'the bucket is no API');
     // Other hosts are unaffected.
     const other = JSON.parse(runCli(['endpoints', '--json', '--db', db, '--host', 'other.example']).stdout) as EndpointRecord[];
     assert.deepEqual(other.map((e) => e.path), ['/ok']);
@@ -85,6 +86,10 @@ test('Host names per server address are capped; requests naming the others are c
     const findings = JSON.parse(runCli(['findings', '--json', '--db', db]).stdout) as Finding[];
     const f = findings.find((x) => x.rule === 'host-overflow');
     assert.ok(f && f.host === over[0]!.host && /more than 50 distinct Host names sent to 10\.0\.0\.2 port 80/.test(f.evidence), JSON.stringify(f));
+    // the buckets count requests; they are no API, so the OpenAPI export leaves them out
+    const exported = runCli(['export', 'openapi', '--db', db]).stdout;
+    assert.doesNotMatch(exported, /hosts-over-cap|overflowPath/);
+    assert.match(exported, /api\.victim\.example/);
     // a second file from the same scanner: hosts already in the catalog keep their place, new ones still overflow
     const again = join(dir, 'again.pcap');
     writeFileSync(again, pcapFile(tcpConversation([[true, Buffer.from('GET /z HTTP/1.1\r\nHost: v1.victim.example\r\n\r\n')], [false, ok]], { clientPort: 29996, t0: 1_700_000_200_000 })));

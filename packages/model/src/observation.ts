@@ -130,3 +130,14 @@ export const MAX_ROWS_PER_ENDPOINT = 1000;
 
 /** Body variants (direction, status, media type) one endpoint keeps, per batch and in the catalog: media types are header values from traffic. */
 export const MAX_BODY_VARIANTS_PER_ENDPOINT = 100;
+
+/** Where requests to a host's endpoints beyond its cap are counted. */
+export const OVERFLOW_PATH = '/{overflowPath}';
+
+/** The suffix of the hosts where requests naming hosts beyond a server's cap are counted (RFC 2606's reserved TLD: never a real name). */
+export const OVERFLOW_HOST_SUFFIX = '.invalid';
+
+/** Overflow buckets count requests; they are not API surface (exports leave them out). */
+export function isOverflowBucket(host: string, path: string): boolean {
+  return path === OVERFLOW_PATH || (host.startsWith('hosts-over-cap') && host.endsWith(OVERFLOW_HOST_SUFFIX));
+}

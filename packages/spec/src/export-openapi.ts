@@ -1,6 +1,6 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
 // openapi-types types 3.1 parameters and media types with 3.0 schemas; our schemas are 2020-12, hence the `as never` casts below.
-import type { JsonSchema, ParamLocation } from '@overhear/model';
+import { isOverflowBucket, type JsonSchema, type ParamLocation } from '@overhear/model';
 import { mergeSchemas, tidySchema } from '@overhear/infer';
 
 /**
@@ -44,7 +44,9 @@ const STATUS_TEXT: Record<string, string> = {
 type Doc = OpenAPIV3_1.Document;
 type Operation = OpenAPIV3_1.OperationObject;
 
-export function exportOpenApi(shapes: ShapeInput[], opts: ExportOptions = {}): Doc {
+export function exportOpenApi(all: ShapeInput[], opts: ExportOptions = {}): Doc {
+  // overflow buckets count what a cap turned away; they describe no API
+  const shapes = all.filter((s) => !isOverflowBucket(s.host, s.path));
   const hosts = [...new Set(shapes.map((s) => s.host))].sort();
   const serverOf = (h: string): OpenAPIV3_1.ServerObject => ({ url: `${opts.schemeOf?.(h) ?? 'https'}://${h}` });
   const doc: Doc = {
