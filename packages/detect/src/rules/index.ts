@@ -38,6 +38,7 @@ import { ambiguousRequestFraming } from './ambiguous-request-framing.js';
 import { ambiguousHost } from './ambiguous-host.js';
 
 export type { Rule, RuleContext, RuleHit } from './types.js';
+import { NO_HITS } from './types.js';
 export { DEFAULT_MAX_SESSION_COOKIE_SECONDS } from './long-lived-session-cookie.js';
 export { DEFAULT_MAX_JWT_LIFETIME_SECONDS } from './weak-jwt.js';
 
@@ -50,8 +51,14 @@ export const EVERY_EXCHANGE_RULES: readonly Rule[] = [unboundedPageSize, ambiguo
 /** The rest: run on the exchanges analysed in full. */
 export const ANALYSIS_RULES: readonly Rule[] = RULES.filter((r) => !EVERY_EXCHANGE_RULES.includes(r));
 
-export function evaluateRules(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext = {}, rules: readonly Rule[] = RULES): RuleHit[] {
-  const out: RuleHit[] = [];
-  for (const r of rules) out.push(...r.evaluate(ex, matches, ctx));
-  return out;
+/** The hits of `rules` on one exchange. Most exchanges have none: then nothing is allocated (the cheap rules run on every exchange). */
+export function evaluateRules(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext = {}, rules: readonly Rule[] = RULES): readonly RuleHit[] {
+  let out: RuleHit[] | undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const hits = rules[i]!.evaluate(ex, matches, ctx);
+    if (hits.length === 0) continue;
+    out ??= [];
+    for (const h of hits) out.push(h);
+  }
+  return out ?? NO_HITS;
 }

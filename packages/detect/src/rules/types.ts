@@ -23,12 +23,15 @@ export interface RuleHit {
   evidence: string;
 }
 
+/** What a rule returns when it has nothing to say (shared: no allocation per exchange). */
+export const NO_HITS: readonly RuleHit[] = Object.freeze([]);
+
 export interface Rule {
   id: string;
   /** The usual severity; a hit may carry another (e.g. "alg none" is critical). */
   severity: Severity;
   owasp: string;
-  evaluate(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext): RuleHit[];
+  evaluate(ex: Exchange, matches: readonly SensitiveMatch[], ctx: RuleContext): readonly RuleHit[];
 }
 
 export function hit(rule: Rule, evidence: string, severity: Severity = rule.severity): RuleHit {
@@ -58,7 +61,7 @@ export function markRule<K extends string>(
     evaluate(ex) {
       const k = read(ex);
       const w = k === undefined ? undefined : what[k];
-      return w ? [hit(rule, w.evidence, w.severity)] : [];
+      return w ? [hit(rule, w.evidence, w.severity)] : NO_HITS;
     },
   };
   return rule;

@@ -4,7 +4,7 @@
  * Fires when the response to such a request is a success.
  */
 import type { Rule } from './types.js';
-import { hit } from './types.js';
+import { hit, NO_HITS } from './types.js';
 
 export const DEFAULT_MAX_PAGE_SIZE = 100;
 
@@ -32,7 +32,7 @@ export const unboundedPageSize: Rule = {
   owasp: 'API4:2023',
   evaluate(ex, _matches, ctx) {
     const status = ex.response?.status ?? 0;
-    if (status < 200 || status >= 300) return [];
+    if (status < 200 || status >= 300) return NO_HITS;
     const max = ctx.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
     const minDigits = String(Math.max(0, Math.floor(max))).length;
     const query = ex.request.query;
@@ -45,6 +45,6 @@ export const unboundedPageSize: Rule = {
       if (!PAGE_SIZE_NAMES.has(n) && !PAGE_SIZE_NAMES.has(n.replace(/_/g, ''))) continue;
       return [hit(this, `${name}=${v} accepted (status ${status}; over ${max})`)];
     }
-    return [];
+    return NO_HITS;
   },
 };
