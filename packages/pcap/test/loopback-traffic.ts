@@ -194,6 +194,9 @@ async function captureOnce(dir: string): Promise<LoopbackCapture> {
     await raw(port, 'GET /close HTTP/1.0\r\nHost: close.local\r\n\r\n');
     await tlsHello(port, 'secure.example.com');
     await raw(port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', true);
+    // a CL.TE smuggling attempt and a second Host header: Node's server refuses both (400), the capture keeps them
+    await raw(port, 'POST /smuggle HTTP/1.1\r\nHost: smuggle.local\r\nContent-Length: 30\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\nX: y', true);
+    await raw(port, 'GET /twohosts HTTP/1.1\r\nHost: a.local\r\nHost: b.local\r\n\r\n', true);
     // tcpdump may lag on a busy machine: wait until both files stop growing
     await settled([ethernet, sll2]);
   } finally {

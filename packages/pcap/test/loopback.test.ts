@@ -121,6 +121,17 @@ describe('real loopback capture (tcpdump on lo and any)', { skip: !canCapture &&
     assert.equal(base.stats.skipped['http2'], 1);
   });
 
+  it('marks the smuggling attempt and the second Host header the server refused, from real loopback traffic', () => {
+    const smuggle = byPath(base.exchanges, '/smuggle')[0]!;
+    assert.equal(smuggle.request.framing, 'content-length-and-transfer-encoding');
+    assert.equal(smuggle.response?.status, 400, "Node's llhttp refuses it");
+    // read as chunked, as the server behind a Content-Length proxy would: the smuggled request is seen
+    assert.ok(byPath(base.exchanges, '/admin').length === 1);
+    const two = byPath(base.exchanges, '/twohosts')[0]!;
+    assert.equal(two.request.hostAnomaly, 'several-host-headers');
+    assert.equal(two.request.host, 'a.local');
+  });
+
   it('ends a close-delimited body at FIN', () => {
     const e = byPath(base.exchanges, '/close')[0]!;
     assert.equal(Buffer.from(e.response!.body!.bytes).toString(), 'until the end');
