@@ -44,7 +44,8 @@ export class HttpConnection implements HttpStreamOwner {
         if (tx.reqDone) this.emit(tx);
         else tx.req.body?.discard();
       }
-      if (msg.version === '0.9' || msg.method === 'CONNECT') return BODY_NONE;
+      // a version-less request line followed by headers is read as llhttp reads it: its headers frame a body
+      if ((msg.version === '0.9' && msg.headers.length === 0) || msg.method === 'CONNECT') return BODY_NONE;
       const anomaly = framingAnomaly(msg);
       if (anomaly !== null) {
         msg.framing = anomaly;

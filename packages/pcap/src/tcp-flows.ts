@@ -313,13 +313,17 @@ export class FlowTable {
     let at = -1;
     let isRequest = true;
     if (atStart || flow.undecided === 0) {
-      if (head.startsWith('HTTP/')) {
-        at = 0;
+      // empty lines before a request line are skipped by servers (RFC 9112 §2.2): a CRLF in front must not hide the connection
+      let lead = 0;
+      while (lead < 64 && lead < head.length && (head.charCodeAt(lead) === 13 || head.charCodeAt(lead) === 10)) lead++;
+      const h = lead === 0 ? head : head.slice(lead);
+      if (h.startsWith('HTTP/')) {
+        at = lead;
         isRequest = false;
-      } else if (KNOWN_METHODS.test(head) || versionedLine(head)) {
-        at = 0;
-      } else if (atStart && TOKEN_SP.test(head) && (HTTP_PORTS.has(flow.port(1 - dir)) || HTTP_PORTS.has(flow.port(dir)))) {
-        at = 0;
+      } else if (KNOWN_METHODS.test(h) || versionedLine(h)) {
+        at = lead;
+      } else if (atStart && TOKEN_SP.test(h) && (HTTP_PORTS.has(flow.port(1 - dir)) || HTTP_PORTS.has(flow.port(dir)))) {
+        at = lead;
       }
     }
     if (at < 0) {
