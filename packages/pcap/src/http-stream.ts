@@ -281,8 +281,32 @@ export class HttpStream {
     return false;
   }
 
+  /**
+   * The server has begun to answer while this request's head has not ended:
+   * a lone request line without a version is then an HTTP/0.9 simple request
+   * (its server answers right away). Whether more header lines would have
+   * followed is known only now, not when the line arrives (llhttp reads
+   * `POST /p` followed by headers as an HTTP/1 request).
+   */
+  answered(ts: number): void {
+    if (!this.simpleRequestHeld() || !this.partialHead()) return;
+    this.startBody(this.owner.head(this.isRequest, this.msg!), ts);
+  }
+
+  /** What is held of a request head is one line, without a version. */
+  private simpleRequestHeld(): boolean {
+    if (this.state !== HEAD || !this.isRequest || this.hdrLen === 0 || !this.hdr) return false;
+    const lf = this.hdr.indexOf(10);
+    return lf >= 0 && lf + 1 === this.hdrLen && this.hdr.lastIndexOf(HTTP_SLASH, lf) < 0;
+  }
+
   /** End of the stream: a close-delimited body ends here, anything else open is interrupted. */
   end(ts: number): void {
+    if (this.simpleRequestHeld()) {
+      // an HTTP/0.9 request whose answer the capture did not hold: complete, not cut
+      this.answered(ts);
+      return;
+    }
     if (this.state === BODY_CLOSE) {
       this.finish(ts);
       return;
@@ -411,13 +435,8 @@ export class HttpStream {
     if (!this.isRequest && (n - p >= 4 || this.owner.expectsHttp09())) {
       if (this.owner.expectsHttp09() || !((v[p]! | 0x20) === 104 && (v[p + 1]! | 0x20) === 116 && (v[p + 2]! | 0x20) === 116 && (v[p + 3]! | 0x20) === 112)) return p;
     }
-    const e = headEnd(v, from, n);
-    if (e >= 0 || !this.isRequest) return e;
-    // no blank line yet: an HTTP/0.9 request line (no version) ends at its LF if nothing followed it
-    const lf = v.indexOf(10, p);
-    if (lf < 0 || lf + 1 !== n) return -1;
-    const h = v.lastIndexOf(HTTP_SLASH, lf);
-    return h > p && (v[h - 1] === 32 || v[h - 1] === 9) ? -1 : lf + 1;
+    // no blank line yet: a lone request line without version waits to see whether headers follow or the server answers (see `answered`)
+    return headEnd(v, from, n);
   }
 
   /** Holds part of a head; false when the global budget has no room for it. */

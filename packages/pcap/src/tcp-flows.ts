@@ -242,6 +242,8 @@ export class FlowTable {
     if (flow.app === APP_HTTP) {
       const h = flow.http!;
       const s = dir === flow.client ? h.request : h.response;
+      // the server answering ends a lone version-less request line (HTTP/0.9)
+      if (s === h.response && h.request.inHead) h.request.answered(ts);
       if (!s.passthru) s.push(buf, start, end, ts);
       else if (h.request.passthru && h.response.passthru) {
         if (h.tunnel) this.openTunnel(flow, dir, buf, start, end, ts);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpConversation, pcapFile } from '@overhear/testkit';
+import { httpConversation, pcapFile, tcpConversation } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 /**
@@ -60,4 +60,21 @@ test('an absolute-form target names the host, over a Host header that says other
   const raw = Buffer.from('GET http://internal.example:8080/admin?x=1 HTTP/1.1\r\nHost: public.example\r\n\r\n', 'latin1');
   const { exchanges } = await ingestBytes(pcapFile(httpConversation('', 1_700_000_000_000, 40000, raw)));
   assert.deepEqual(exchanges.map((e) => `${e.request.host} ${e.request.path}`), ['internal.example:8080 /admin']);
+});
+
+test('a request line without version is HTTP/0.9 only if the server answers it before headers follow', async () => {
+  // llhttp reads the version-less line and the headers after it as one HTTP/1 request, whatever the segments
+  const split = await ingestBytes(pcapFile(tcpConversation([
+    [true, Buffer.from('POST /p\r\n', 'latin1')],
+    [true, Buffer.from('Host: fixture.local\r\nContent-Length: 5\r\n\r\nhello', 'latin1')],
+    [false, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'latin1')],
+  ])));
+  // (its answer is still read as Zeek reads answers to version-less lines: no status line, all body; Zeek's methods.pcap)
+  assert.deepEqual(split.exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.request.host} ${e.request.body?.length ?? 0} ${e.response?.status}`), ['POST /p fixture.local 5 0']);
+  // a simple request: the server answers the lone line at once, with no status line
+  const simple = await ingestBytes(pcapFile(tcpConversation([
+    [true, Buffer.from('GET /old\r\n', 'latin1')],
+    [false, Buffer.from('<html>hi</html>', 'latin1')],
+  ])));
+  assert.deepEqual(simple.exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.request.httpVersion} ${e.response?.body?.length} ${e.flags?.join(',') ?? ''}`), ['GET /old 0.9 15 ']);
 });
