@@ -289,7 +289,12 @@ export class HttpStream {
    * `POST /p` followed by headers as an HTTP/1 request).
    */
   answered(ts: number): void {
-    if (!this.simpleRequestHeld() || !this.partialHead()) return;
+    if (!this.simpleRequestHeld()) return;
+    if (!this.partialHead()) {
+      // not even a request line: what follows is read only from the next one
+      this.state = SYNC;
+      return;
+    }
     this.startBody(this.owner.head(this.isRequest, this.msg!), ts);
   }
 
