@@ -23,6 +23,18 @@ const TOKEN_SP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}[ \t]/;
 const HTTP_PORTS = new Set([80, 81, 591, 3128, 8000, 8008, 8080, 8081, 8088, 8888]);
 const MID_REQUEST = /(?:^|\n)[A-Z][A-Za-z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
 const MID_RESPONSE = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/;
+/**
+ * A direction's first bytes are held until this many, or a line end, have come:
+ * a client sending its request a few bytes a segment (an old IDS evasion, or a
+ * slow interactive one) must not leave the connection unrecognised.
+ */
+const DETECT_BYTES = 128;
+const EMPTY = Buffer.alloc(0);
+
+function hasLf(b: Buffer, s: number, e: number): boolean {
+  const i = b.indexOf(10, s);
+  return i >= 0 && i < e;
+}
 
 /** A first line "TOKEN SP … HTTP/digit" (any method), checked without backtracking. */
 function versionedLine(head: string): boolean {
@@ -71,6 +83,8 @@ export class Flow {
   closed = false;
   lastTs = 0;
   undecided = 0;
+  /** The first bytes of a direction, held until there are enough to tell its protocol (see DETECT_BYTES). */
+  lead: [Buffer | null, Buffer | null] = [null, null];
   tls: Buffer | null = null;
   /** Directions (bit per direction) whose next bytes start a protocol: a CONNECT tunnel just opened. */
   fresh = 0;
@@ -284,12 +298,30 @@ export class FlowTable {
     this.detect(flow, dir, buf, start, end, ts);
   }
 
-  private detect(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number): void {
-    const len = end - start;
+  /** `final`: the connection is ending, so held first bytes are judged as they are. */
+  private detect(flow: Flow, dir: number, buf: Buffer, start: number, end: number, ts: number, final = false): void {
+    let len = end - start;
     // the first bytes of a direction whose SYN we saw (or of a tunnel just opened) start a message
     const fresh = (flow.fresh >> dir) & 1;
     flow.fresh &= ~(1 << dir);
-    const atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
+    let atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
+    const held = flow.lead[dir]!;
+    if (held !== null || (atStart && len < DETECT_BYTES && !hasLf(buf, start, end) && this.budget.fits(DETECT_BYTES))) {
+      // too few bytes to tell yet: hold them (they began the stream) until a line end or DETECT_BYTES
+      const joined = held === null ? Buffer.from(buf.subarray(start, end)) : Buffer.concat([held, buf.subarray(start, end)]);
+      if (held !== null) this.budget.sub(held.length);
+      if (!final && joined.length < DETECT_BYTES && !hasLf(joined, 0, joined.length)) {
+        flow.lead[dir] = joined;
+        this.budget.add(joined.length);
+        return;
+      }
+      flow.lead[dir] = null;
+      buf = joined;
+      start = 0;
+      end = joined.length;
+      len = end;
+      atStart = true;
+    }
     const b0 = buf[start]!;
     if (flow.tls !== null || (atStart && b0 === 0x16 && len >= 3 && buf[start + 1] === 3 && buf[start + 2]! <= 4)) {
       this.tls(flow, dir, buf, start, end);
@@ -419,6 +451,10 @@ export class FlowTable {
   private close(flow: Flow, ts: number): void {
     if (flow.closed) return;
     flow.closed = true;
+    // first bytes held and never followed: judged as they are (a request line cut by the end is still a request)
+    for (let d = 0; d < 2; d++) if (flow.lead[d] !== null && flow.app === APP_UNDECIDED) this.detect(flow, d, EMPTY, 0, 0, ts, true);
+    for (const held of flow.lead) if (held !== null) this.budget.sub(held.length);
+    flow.lead = [null, null];
     for (const d of flow.dirs) d.close(ts);
     flow.http?.close(ts);
     flow.http = null;
