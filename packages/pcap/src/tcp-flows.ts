@@ -31,9 +31,13 @@ const MID_RESPONSE = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/;
 const DETECT_BYTES = 128;
 const EMPTY = Buffer.alloc(0);
 
-function hasLf(b: Buffer, s: number, e: number): boolean {
+/** Too little to tell a protocol by: after any empty lines (which servers skip), less than DETECT_BYTES and no line end yet. */
+function tooFewToTell(b: Buffer, s: number, e: number): boolean {
+  if (e - s >= 2 * DETECT_BYTES) return false;
+  while (s < e && (b[s] === 13 || b[s] === 10)) s++;
+  if (s === e) return true;
   const i = b.indexOf(10, s);
-  return i >= 0 && i < e;
+  return e - s < DETECT_BYTES && (i < 0 || i >= e);
 }
 
 /** A first line "TOKEN SP … HTTP/digit" (any method), checked without backtracking. */
@@ -306,11 +310,11 @@ export class FlowTable {
     flow.fresh &= ~(1 << dir);
     let atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
     const held = flow.lead[dir]!;
-    if (held !== null || (atStart && len < DETECT_BYTES && !hasLf(buf, start, end) && this.budget.fits(DETECT_BYTES))) {
+    if (held !== null || (atStart && tooFewToTell(buf, start, end) && this.budget.fits(2 * DETECT_BYTES))) {
       // too few bytes to tell yet: hold them (they began the stream) until a line end or DETECT_BYTES
       const joined = held === null ? Buffer.from(buf.subarray(start, end)) : Buffer.concat([held, buf.subarray(start, end)]);
       if (held !== null) this.budget.sub(held.length);
-      if (!final && joined.length < DETECT_BYTES && !hasLf(joined, 0, joined.length)) {
+      if (!final && tooFewToTell(joined, 0, joined.length)) {
         flow.lead[dir] = joined;
         this.budget.add(joined.length);
         return;
