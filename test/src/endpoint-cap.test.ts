@@ -170,16 +170,10 @@ test('callers of one endpoint stop at MAX_ROWS_PER_ENDPOINT per kind across batc
   const { dir, cleanup } = tempDir();
   try {
     const db = join(dir, 'c.db');
-    for (let b = 0; b < 3; b++) {
-      const entries = Array.from({ length: 800 }, (_, i) => ({
-        startedDateTime: new Date(Date.UTC(2026, 10, 20, 10 + b, 0, 0, i)).toISOString(),
-        request: { method: 'GET', url: 'https://api.example/me', headers: [{ name: 'Authorization', value: `Bearer tok-${b}-${i}-q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
-        response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
-      }));
-      const f = join(dir, `b${b}.har`);
-      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
-      assert.equal(runCli(['ingest', '--db', db, f]).status, 0);
-    }
+    ingestBatches(dir, db, 3, 800, (b, i) => ({
+      request: { method: 'GET', url: 'https://api.example/me', headers: [{ name: 'Authorization', value: `Bearer tok-${b}-${i}-q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
+      response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
+    }));
     const [ep] = JSON.parse(runCli(['endpoints', '--json', '--db', db]).stdout) as Array<EndpointRecord & { consumers: { credentials: number } }>;
     assert.equal(ep!.hits, 2400);
     assert.equal(ep!.consumers.credentials, MAX_ROWS_PER_ENDPOINT);
@@ -192,16 +186,10 @@ test('auth names and body media types from traffic stop at their caps across bat
   const { dir, cleanup } = tempDir();
   try {
     const db = join(dir, 'c.db');
-    for (let b = 0; b < 2; b++) {
-      const entries = Array.from({ length: 700 }, (_, i) => ({
-        startedDateTime: new Date(Date.UTC(2026, 10, 20, 10 + b, 0, 0, i)).toISOString(),
-        request: { method: 'GET', url: 'https://api.example/feed', headers: [{ name: 'Cookie', value: `c${b}x${i}_session=q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
-        response: { status: 200, headers: [{ name: 'Content-Type', value: `application/x-v${b}x${i}+json` }], content: { size: 2, mimeType: `application/x-v${b}x${i}+json`, text: '{}' } },
-      }));
-      const f = join(dir, `b${b}.har`);
-      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
-      assert.equal(runCli(['ingest', '--db', db, '--analyse-all', f]).status, 0);
-    }
+    ingestBatches(dir, db, 2, 700, (b, i) => ({
+      request: { method: 'GET', url: 'https://api.example/feed', headers: [{ name: 'Cookie', value: `c${b}x${i}_session=q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
+      response: { status: 200, headers: [{ name: 'Content-Type', value: `application/x-v${b}x${i}+json` }], content: { size: 2, mimeType: `application/x-v${b}x${i}+json`, text: '{}' } },
+    }), ['--analyse-all']);
     const d = new Database(db, { readonly: true });
     try {
       const n = (table: string): number => (d.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -217,3 +205,13 @@ test('auth names and body media types from traffic stop at their caps across bat
     cleanup();
   }
 });
+
+/** `batches` HAR files of `n` entries each (entry(b, i) gives request and response), ingested one after the other. */
+function ingestBatches(dir: string, db: string, batches: number, n: number, entry: (b: number, i: number) => object, args: string[] = []): void {
+  for (let b = 0; b < batches; b++) {
+    const entries = Array.from({ length: n }, (_, i) => ({ startedDateTime: new Date(Date.UTC(2026, 10, 20, 10 + b, 0, 0, i)).toISOString(), ...entry(b, i) }));
+    const f = join(dir, `b${b}.har`);
+    writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
+    assert.equal(runCli(['ingest', '--db', db, ...args, f]).status, 0);
+  }
+}
