@@ -260,6 +260,13 @@ export class FlowTable {
     if (flow.app === APP_HTTP) {
       const h = flow.http!;
       const s = dir === flow.client ? h.request : h.response;
+      const held = flow.lead[dir];
+      if (held != null) {
+        // this side's first bytes were held when the other side decided the flow: they come first
+        flow.lead[dir] = null;
+        this.budget.sub(held.length);
+        if (!s.passthru) s.push(held, 0, held.length, ts);
+      }
       // the server answering ends a lone version-less request line (HTTP/0.9)
       if (s === h.response && h.request.inHead) h.request.answered(ts);
       if (!s.passthru) s.push(buf, start, end, ts);
@@ -309,7 +316,7 @@ export class FlowTable {
     const fresh = (flow.fresh >> dir) & 1;
     flow.fresh &= ~(1 << dir);
     let atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
-    const held = flow.lead[dir]!;
+    const held = flow.lead[dir] ?? null;
     if (held !== null || (atStart && tooFewToTell(buf, start, end) && this.budget.fits(2 * DETECT_BYTES))) {
       // too few bytes to tell yet: hold them (they began the stream) until a line end or DETECT_BYTES
       const joined = held === null ? Buffer.from(buf.subarray(start, end)) : Buffer.concat([held, buf.subarray(start, end)]);
@@ -389,7 +396,8 @@ export class FlowTable {
     if (!flow.tunneled) this.counters.httpFlows++;
     flow.app = APP_HTTP;
     const other = flow.dirs[1 - dir]!;
-    const otherSynced = ((flow.fresh >> (1 - dir)) & 1) === 1 || (other.fromSyn && other.delivered === 0);
+    // the other side starts a message if nothing of it was seen yet, or all that was is held first bytes (only a stream's start is held)
+    const otherSynced = ((flow.fresh >> (1 - dir)) & 1) === 1 || (other.fromSyn && other.delivered === 0) || flow.lead[1 - dir] != null;
     const conn = {
       source: this.source,
       client: { ip: flow.addr(cs), port: flow.port(cs) },
@@ -456,7 +464,11 @@ export class FlowTable {
     if (flow.closed) return;
     flow.closed = true;
     // first bytes held and never followed: judged as they are (a request line cut by the end is still a request)
-    for (let d = 0; d < 2; d++) if (flow.lead[d] !== null && flow.app === APP_UNDECIDED) this.detect(flow, d, EMPTY, 0, 0, ts, true);
+    for (let d = 0; d < 2; d++) {
+      if (flow.lead[d] == null) continue;
+      if (flow.app === APP_UNDECIDED) this.detect(flow, d, EMPTY, 0, 0, ts, true);
+      else if (flow.app === APP_HTTP) this.data(flow, d, EMPTY, 0, 0, ts);
+    }
     for (const held of flow.lead) if (held !== null) this.budget.sub(held.length);
     flow.lead = [null, null];
     for (const d of flow.dirs) d.close(ts);

@@ -90,3 +90,12 @@ test('a connection whose client sends a few bytes a segment is still recognised 
   const cut = await ingestBytes(pcapFile(tcpConversation([[true, Buffer.from('GET /c', 'latin1')]])));
   assert.deepEqual(cut.exchanges.map((e) => e.request.path), ['/c']);
 });
+
+test('first bytes held on one side still come first when the other side decides the flow', async () => {
+  const { exchanges } = await ingestBytes(pcapFile(tcpConversation([
+    [true, Buffer.from('GET /a HT', 'latin1')],
+    [false, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'latin1')],
+    [true, Buffer.from('TP/1.1\r\nHost: fixture.local\r\n\r\n', 'latin1')],
+  ])));
+  assert.deepEqual(exchanges.map((e) => `${e.request.method} ${e.request.path} ${e.request.host}`), ['GET /a fixture.local']);
+});
