@@ -153,67 +153,55 @@ export class Catalog {
       if (servers.size !== before) this.stmt('setServers').run(JSON.stringify([...servers].sort()), id);
     }
     for (const [status, n] of Object.entries(o.statusCodes)) this.stmt('addStatus').run(id, Number(status), n);
-    let schemes = -1;
+    // Names in the rows below come from traffic: each table admits an endpoint's new rows up to a cap (see RowCap).
+    const auth = this.cap('countAuth', [id], MAX_ROWS_PER_ENDPOINT);
     for (const [key, n] of Object.entries(o.auth)) {
-      if (this.stmt('bumpAuth').run(n, id, key).changes > 0) continue;
-      if (schemes < 0) schemes = (this.stmt('countAuth').get(id) as { n: number }).n;
-      // "scheme:name" carries a header, parameter or cookie name from traffic: beyond the cap it is counted under its
-      // bare scheme ("none" and the bare schemes, a handful, are always kept, so no request goes uncounted)
+      // "scheme:name" beyond the cap is counted under its bare scheme; bare schemes ("none" among them, a handful) are always kept
       const colon = key.indexOf(':');
-      const k = colon > 0 && schemes >= MAX_ROWS_PER_ENDPOINT ? key.slice(0, colon) : key;
-      if (k !== key && this.stmt('bumpAuth').run(n, id, k).changes > 0) continue;
+      const k = auth.admit(colon < 0 || this.stmt('authExists').get(id, key) !== undefined) ? key : key.slice(0, colon);
       this.stmt('addAuth').run(id, k, n);
-      schemes++;
     }
     for (const [hour, n] of Object.entries(o.hourly)) this.stmt('addTraffic').run(id, Number(hour), n);
-    let params = o.parameters.length ? this.rows('countParams', id) : 0;
+    const params = this.cap('countParams', [id], MAX_ROWS_PER_ENDPOINT);
     for (const p of o.parameters) {
       const old = this.stmt('getParam').get(id, p.location, p.name) as { schema: string } | undefined;
-      // names come from traffic: beyond the cap an endpoint keeps the ones it has
-      if (!old && params >= MAX_ROWS_PER_ENDPOINT) continue;
-      if (!old) params++;
+      if (!params.admit(old !== undefined)) continue;
       const schema = old ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, p.schema) : p.schema;
       this.stmt('putParam').run(id, p.location, p.name, JSON.stringify(schema), p.count, p.min ?? null, p.max ?? null, p.longestRun ?? null);
     }
-    let bodies = o.bodies.length ? (this.stmt('countBodies').get(id) as { n: number }).n : 0;
+    const bodies = this.cap('countBodies', [id], MAX_BODY_VARIANTS_PER_ENDPOINT);
     for (const b of o.bodies) {
       const old = this.stmt('getBody').get(id, b.direction, b.status, b.mediaType) as { schema: string | null; fields: string | null } | undefined;
-      // a media type is a header value from traffic
-      if (!old && bodies >= MAX_BODY_VARIANTS_PER_ENDPOINT) continue;
-      if (!old) bodies++;
+      if (!bodies.admit(old !== undefined)) continue;
       let schema = b.schema;
       if (old?.schema) schema = schema ? this.mergeSchema!(JSON.parse(old.schema) as JsonSchema, schema) : (JSON.parse(old.schema) as JsonSchema);
       let fields = b.fields;
       if (old?.fields) fields = [...new Set([...(JSON.parse(old.fields) as string[]), ...(fields ?? [])])].slice(0, MAX_ROWS_PER_ENDPOINT);
       this.stmt('putBody').run(id, b.direction, b.status, b.mediaType, schema ? JSON.stringify(schema) : null, fields ? JSON.stringify(fields) : null, b.count);
     }
-    // Known rows are updated; new ones are added while the endpoint has fewer than the cap (names and evidence come from traffic).
-    let sensitive = o.sensitive.length ? this.rows('countSensitive', id) : 0;
-    for (const s of o.sensitive) {
-      if (this.stmt('bumpSensitive').run(s.count, s.firstSeen, s.lastSeen, id, s.location, s.name, s.type).changes > 0 || sensitive >= MAX_ROWS_PER_ENDPOINT) continue;
-      this.stmt('addSensitive').run(id, s.location, s.name, s.type, s.preview, s.hash, s.count, s.firstSeen, s.lastSeen);
-      sensitive++;
+    const sensitive = this.cap('countSensitive', [id], MAX_ROWS_PER_ENDPOINT);
+    for (const x of o.sensitive) {
+      if (!sensitive.admit(this.stmt('sensitiveExists').get(id, x.location, x.name, x.type) !== undefined)) continue;
+      this.stmt('addSensitive').run(id, x.location, x.name, x.type, x.preview, x.hash, x.count, x.firstSeen, x.lastSeen);
     }
-    let findings = o.findings.length ? this.rows('countFindings', id) : 0;
+    const findings = this.cap('countFindings', [id], MAX_ROWS_PER_ENDPOINT);
     for (const f of o.findings) {
-      const known = this.stmt('findingExists').get(id, f.rule, f.key) !== undefined;
-      if (!known && findings >= MAX_ROWS_PER_ENDPOINT) continue;
-      if (!known) findings++;
+      if (!findings.admit(this.stmt('findingExists').get(id, f.rule, f.key) !== undefined)) continue;
       this.stmt('addFinding').run(id, f.rule, f.key, f.severity, f.owasp, f.evidence, f.count, f.firstSeen, f.lastSeen);
     }
-    // callers too, per kind: a client rotating tokens would otherwise add rows at every batch, for ever
-    const callers = new Map<string, number>();
+    // callers per kind: a client rotating tokens would otherwise add rows at every batch, for ever
+    const callers = new Map<string, RowCap>();
     for (const c of o.consumers) {
-      if (this.stmt('bumpConsumer').run(c.count, c.firstSeen, c.lastSeen, id, c.kind, c.id).changes > 0) continue;
-      const n = callers.get(c.kind) ?? (this.stmt('countConsumers').get(id, c.kind) as { n: number }).n;
-      if (n >= MAX_ROWS_PER_ENDPOINT) continue;
+      let cap = callers.get(c.kind);
+      if (!cap) callers.set(c.kind, (cap = this.cap('countConsumers', [id, c.kind], MAX_ROWS_PER_ENDPOINT)));
+      if (!cap.admit(this.stmt('consumerExists').get(id, c.kind, c.id) !== undefined)) continue;
       this.stmt('addConsumer').run(id, c.kind, c.id, c.count, c.firstSeen, c.lastSeen);
-      callers.set(c.kind, n + 1);
     }
   }
 
-  private rows(stmt: 'countParams' | 'countSensitive' | 'countFindings', endpointId: number): number {
-    return (this.stmt(stmt).get(endpointId) as { n: number }).n;
+  /** A cap on one endpoint's rows of one table, counted by `countStmt` with `args` when first needed. */
+  private cap(countStmt: 'countAuth' | 'countParams' | 'countBodies' | 'countSensitive' | 'countFindings' | 'countConsumers', args: Array<number | string>, max: number): RowCap {
+    return new RowCap(() => (this.stmt(countStmt).get(...args) as { n: number }).n, max);
   }
 
   private readonly hostIds = new Map<string, number>();
@@ -250,6 +238,27 @@ export class Catalog {
   }
 }
 
+/**
+ * Admits an endpoint's new rows of one table while it holds fewer than `max`;
+ * rows it already has are always admitted, so they go on being counted. The
+ * table is counted once, when the first new row comes.
+ */
+class RowCap {
+  private n = -1;
+  constructor(
+    private readonly count: () => number,
+    private readonly max: number,
+  ) {}
+
+  admit(known: boolean): boolean {
+    if (known) return true;
+    if (this.n < 0) this.n = this.count();
+    if (this.n >= this.max) return false;
+    this.n++;
+    return true;
+  }
+}
+
 const SQL = {
   insertSource: `INSERT INTO sources (sha256, name, format, bytes, exchanges, skipped, fault, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   upsertHost: `INSERT INTO hosts (name) VALUES (?) ON CONFLICT(name) DO UPDATE SET name = excluded.name RETURNING id`,
@@ -264,7 +273,7 @@ const SQL = {
     RETURNING id, servers`,
   setServers: `UPDATE endpoints SET servers = ? WHERE id = ?`,
   addStatus: `INSERT INTO endpoint_status (endpoint_id, status, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
-  bumpAuth: `UPDATE endpoint_auth SET count = count + ? WHERE endpoint_id = ? AND scheme = ?`,
+  authExists: `SELECT 1 FROM endpoint_auth WHERE endpoint_id = ? AND scheme = ?`,
   countAuth: `SELECT count(*) AS n FROM endpoint_auth WHERE endpoint_id = ?`,
   countBodies: `SELECT count(*) AS n FROM bodies WHERE endpoint_id = ?`,
   addAuth: `INSERT INTO endpoint_auth (endpoint_id, scheme, count) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET count = count + excluded.count`,
@@ -281,7 +290,7 @@ const SQL = {
   countParams: `SELECT count(*) AS n FROM parameters WHERE endpoint_id = ?`,
   countSensitive: `SELECT count(*) AS n FROM sensitive WHERE endpoint_id = ?`,
   countFindings: `SELECT count(*) AS n FROM findings WHERE endpoint_id = ?`,
-  bumpSensitive: `UPDATE sensitive SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE endpoint_id = ? AND location = ? AND name = ? AND type = ?`,
+  sensitiveExists: `SELECT 1 FROM sensitive WHERE endpoint_id = ? AND location = ? AND name = ? AND type = ?`,
   findingExists: `SELECT 1 FROM findings WHERE endpoint_id = ? AND rule = ? AND key = ?`,
   addSensitive: `INSERT INTO sensitive (endpoint_id, location, name, type, preview, hash, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
@@ -289,7 +298,7 @@ const SQL = {
     ON CONFLICT(endpoint_id, rule, key) DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen),
       last_seen = max(last_seen, excluded.last_seen), evidence = excluded.evidence,
       severity = CASE WHEN instr('critical high medium low info', excluded.severity) < instr('critical high medium low info', severity) THEN excluded.severity ELSE severity END`,
-  bumpConsumer: `UPDATE consumers SET count = count + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE endpoint_id = ? AND kind = ? AND id = ?`,
+  consumerExists: `SELECT 1 FROM consumers WHERE endpoint_id = ? AND kind = ? AND id = ?`,
   countConsumers: `SELECT count(*) AS n FROM consumers WHERE endpoint_id = ? AND kind = ?`,
   addConsumer: `INSERT INTO consumers (endpoint_id, kind, id, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT DO UPDATE SET count = count + excluded.count, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
