@@ -1,4 +1,5 @@
 import type { JsonSchema, ParamLocation, SensitiveLocation, Severity } from './analysis.js';
+import type { Endpoint4 } from './exchange.js';
 
 /**
  * What analysis hands to the catalog: aggregates over a batch of exchanges,
@@ -134,10 +135,17 @@ export const MAX_BODY_VARIANTS_PER_ENDPOINT = 100;
 /** Where requests to a host's endpoints beyond its cap are counted. */
 export const OVERFLOW_PATH = '/{overflowPath}';
 
-/** The suffix of the hosts where requests naming hosts beyond a server's cap are counted (RFC 2606's reserved TLD: never a real name). */
-export const OVERFLOW_HOST_SUFFIX = '.invalid';
+const OVERFLOW_HOST = /^hosts-over-cap(-[0-9a-f-]+-port-\d+)?\.invalid$/;
+
+/**
+ * Where requests naming Host names beyond the cap of their server address
+ * are counted: a name under ".invalid" (RFC 2606), so it is never a real host.
+ */
+export function overflowHost(server: Endpoint4 | undefined): string {
+  return server ? `hosts-over-cap-${server.ip.replace(/[.:]/g, '-')}-port-${server.port}.invalid` : 'hosts-over-cap.invalid';
+}
 
 /** Overflow buckets count requests; they are not API surface (exports leave them out). */
 export function isOverflowBucket(host: string, path: string): boolean {
-  return path === OVERFLOW_PATH || (host.startsWith('hosts-over-cap') && host.endsWith(OVERFLOW_HOST_SUFFIX));
+  return path === OVERFLOW_PATH || OVERFLOW_HOST.test(host);
 }

@@ -13,7 +13,7 @@ import type {
   SensitiveObservation,
   ConsumerObservation,
 } from '@overhear/model';
-import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT, OVERFLOW_HOST_SUFFIX, OVERFLOW_PATH } from '@overhear/model';
+import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT, OVERFLOW_PATH, overflowHost } from '@overhear/model';
 import {
   PathTemplater,
   credentials,
@@ -226,14 +226,6 @@ export interface AnalyzerOptions {
 export const DEFAULT_MAX_ENDPOINTS_PER_HOST = 5000;
 export const DEFAULT_MAX_HOSTS_PER_SERVER = 1000;
 export { OVERFLOW_PATH };
-
-/**
- * Where requests naming Host names beyond the cap of their server address
- * are counted: a name under ".invalid" (RFC 2606), so it is never a real host.
- */
-export function overflowHost(server: Endpoint4 | undefined): string {
-  return server ? `hosts-over-cap-${server.ip.replace(/[.:]/g, '-')}-port-${server.port}${OVERFLOW_HOST_SUFFIX}` : `hosts-over-cap${OVERFLOW_HOST_SUFFIX}`;
-}
 
 const OVERFLOWED: TemplateResult = { template: OVERFLOW_PATH, params: [] };
 
