@@ -3,10 +3,10 @@ import { readHar } from '@overhear/har';
 import { readCapture } from '@overhear/pcap';
 import { mergeSchemas } from '@overhear/infer';
 import { Catalog } from '@overhear/catalog';
-import { ruleContext, type OverhearConfig } from './config.js';
-import { loadDeclared, reevaluate } from './reevaluate.js';
-import { Analyzer, type Detector } from './analyzer.js';
-import { createDetector } from './detector.js';
+import type { OverhearConfig } from './config.js';
+import { reevaluate } from './reevaluate.js';
+import type { Detector } from './analyzer.js';
+import { catalogAnalyzer } from './catalog-analyzer.js';
 import { AnalysisSampler } from './sampler.js';
 import { hashFile, openInput } from './input.js';
 import { sniffFormat, type InputFormat } from './sniff.js';
@@ -108,14 +108,7 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
 
 /** The source through an Analyzer, into one batch (the analyzer is gone when this returns: only the batch is kept). */
 async function analyse(source: ExchangeSource, catalog: Catalog, cfg: OverhearConfig, sampling: AnalysisSampler | undefined, detector: Detector | undefined): Promise<ObservationBatch> {
-  const analyzer = new Analyzer({
-    detector: detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) }),
-    ...(sampling ? { sampling } : {}),
-    ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}),
-    ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}),
-  });
-  analyzer.knowTemplates(catalog.knownTemplates());
-  analyzer.knowDeclared(loadDeclared(catalog));
+  const analyzer = catalogAnalyzer(catalog, cfg, { ...(sampling ? { sampling } : {}), ...(detector ? { detector } : {}) });
   if (source.batches) {
     for await (const batch of source.batches()) for (const ex of batch) analyzer.add(ex);
   } else {

@@ -1,9 +1,9 @@
 import { batchHosts, type Exchange, type ExchangeSource, type ObservationBatch } from '@overhear/model';
 import { writeSensorStatus, type Catalog } from '@overhear/catalog';
-import { Analyzer, type Detector } from './analyzer.js';
-import { ruleContext, type OverhearConfig } from './config.js';
-import { createDetector } from './detector.js';
-import { loadDeclared, reevaluate } from './reevaluate.js';
+import type { Analyzer, Detector } from './analyzer.js';
+import { catalogAnalyzer } from './catalog-analyzer.js';
+import type { OverhearConfig } from './config.js';
+import { reevaluate } from './reevaluate.js';
 import { exchangeToNdjson, sensorToNdjson } from './ndjson.js';
 import { AnalysisSampler } from './sampler.js';
 
@@ -106,10 +106,7 @@ export async function runLive(source: ExchangeSource, opts: LiveOptions): Promis
   const sampler = new AnalysisSampler(cfg.sampling === false ? { all: true } : (cfg.sampling ?? {}));
   if (catalog) {
     catalog.db.pragma(`busy_timeout = ${Math.max(0, Math.round(opts.busyTimeoutMs ?? 250))}`);
-    const detector = opts.detector ?? createDetector({ key: catalog.secretKey(), rules: ruleContext(cfg), ...(cfg.customTypes ? { scan: { customTypes: cfg.customTypes } } : {}) });
-    analyzer = new Analyzer({ detector, sampling: sampler, ...(cfg.maxEndpointsPerHost !== undefined ? { maxEndpointsPerHost: cfg.maxEndpointsPerHost } : {}), ...(cfg.maxHostsPerServer !== undefined ? { maxHostsPerServer: cfg.maxHostsPerServer } : {}) });
-    analyzer.knowTemplates(catalog.knownTemplates());
-    analyzer.knowDeclared(loadDeclared(catalog));
+    analyzer = catalogAnalyzer(catalog, cfg, { sampling: sampler, ...(opts.detector ? { detector: opts.detector } : {}) });
   }
   const budget = opts.sampleBudget ?? 50;
   let sinceCheck = 0;
