@@ -31,10 +31,17 @@ const MID_RESPONSE = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/;
 const DETECT_BYTES = 128;
 const EMPTY = Buffer.alloc(0);
 
-/** Too little to tell a protocol by: after any empty lines (which servers skip), less than DETECT_BYTES and no line end yet. */
+/** Where b[s, e) starts after empty lines (CR and LF), which servers skip before a request line (RFC 9112 §2.2); at most 64 are skipped. */
+function afterEmptyLines(b: Buffer, s: number, e: number): number {
+  const stop = Math.min(e, s + 64);
+  while (s < stop && (b[s] === 13 || b[s] === 10)) s++;
+  return s;
+}
+
+/** Too little to tell a protocol by: after any empty lines, less than DETECT_BYTES and no line end yet. */
 function tooFewToTell(b: Buffer, s: number, e: number): boolean {
   if (e - s >= 2 * DETECT_BYTES) return false;
-  while (s < e && (b[s] === 13 || b[s] === 10)) s++;
+  s = afterEmptyLines(b, s, e);
   if (s === e) return true;
   const i = b.indexOf(10, s);
   return e - s < DETECT_BYTES && (i < 0 || i >= e);
@@ -358,9 +365,8 @@ export class FlowTable {
     let at = -1;
     let isRequest = true;
     if (atStart || flow.undecided === 0) {
-      // empty lines before a request line are skipped by servers (RFC 9112 §2.2): a CRLF in front must not hide the connection
-      let lead = 0;
-      while (lead < 64 && lead < head.length && (head.charCodeAt(lead) === 13 || head.charCodeAt(lead) === 10)) lead++;
+      // a CRLF in front must not hide the connection
+      const lead = afterEmptyLines(buf, start, end) - start;
       const h = lead === 0 ? head : head.slice(lead);
       if (h.startsWith('HTTP/')) {
         at = lead;
@@ -442,10 +448,17 @@ export class FlowTable {
   private ignore(flow: Flow): void {
     flow.app = APP_IGNORED;
     flow.tls = null;
+    this.dropLead(flow);
     for (const d of flow.dirs) {
       d.discard = true;
       d.release();
     }
+  }
+
+  /** Gives the held first bytes of both sides back (the flow was decided otherwise, or is over). */
+  private dropLead(flow: Flow): void {
+    for (const held of flow.lead) if (held !== null) this.budget.sub(held.length);
+    flow.lead = [null, null];
   }
 
   private create(p: DecodedPacket, hash: number, ts: number): Flow {
@@ -469,8 +482,7 @@ export class FlowTable {
       if (flow.app === APP_UNDECIDED) this.detect(flow, d, EMPTY, 0, 0, ts, true);
       else if (flow.app === APP_HTTP) this.data(flow, d, EMPTY, 0, 0, ts);
     }
-    for (const held of flow.lead) if (held !== null) this.budget.sub(held.length);
-    flow.lead = [null, null];
+    this.dropLead(flow);
     for (const d of flow.dirs) d.close(ts);
     flow.http?.close(ts);
     flow.http = null;
