@@ -121,6 +121,7 @@ export class HttpConnection implements HttpStreamOwner {
   }
 
   expectsHttp09(): boolean {
+    // also after a version-less line with headers (whose body head() frames): Zeek reads its answer this way (methods.pcap)
     return this.txs[this.answered]?.req.version === '0.9';
   }
 

@@ -41,7 +41,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   const rb = finishBody(req, lim, flags);
   if (rb) request.body = rb;
   if (req.framing !== null) request.framing = req.framing;
-  if (req.hosts > 1) request.hostAnomaly = 'several-host-headers';
+  if (req.hostHeaders > 1) request.hostAnomaly = 'several-host-headers';
   else if (absolute && hostHeader !== undefined && !sameHost(hostHeader, authority)) request.hostAnomaly = 'host-differs-from-target';
   if (req.interrupted || !tx.reqDone) flags.push('request-interrupted');
   const ex: Exchange = {

@@ -29,7 +29,7 @@ export class HttpMessage {
   /** A Content-Length or Transfer-Encoding header in a form servers disagree on: white space before its colon, folded, or naming identity. */
   framingObfuscated = false;
   /** Host headers seen. */
-  hosts = 0;
+  hostHeaders = 0;
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied (content codings first: the sender applies them to the entity before transfer codings). */
   codings: string[] | null = null;
@@ -525,7 +525,7 @@ export class HttpStream {
           // only three names change framing, and Host is counted; compare lengths first
           const nl = ne - p;
           if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
-          else if (nl === 4 && name === 'host') m.hosts++;
+          else if (nl === 4 && name === 'host') m.hostHeaders++;
         }
       }
       p = q + 1;
