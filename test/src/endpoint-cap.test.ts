@@ -132,35 +132,23 @@ test('a source without server addresses (a HAR that records none) has one bucket
 test('one endpoint keeps at most MAX_ROWS_PER_ENDPOINT sensitive places, parameters and findings, across batches', () => {
   const { dir, cleanup } = tempDir();
   try {
-    const har = (name: string, from: number): string => {
-      const entries = Array.from({ length: 40 }, (_, i) => {
-        const body: Record<string, string> = { 'contact-email': 'jane.doe@example.com' };
-        for (let k = 0; k < 40; k++) body[`u${from + i * 40 + k}`] = `user${from + i * 40 + k}@example.com`;
-        const q = Array.from({ length: 40 }, (_, k) => `p${from + i * 40 + k}=1`).join('&');
-        return {
-          startedDateTime: new Date(Date.UTC(2026, 10, 20, 10, 0, 0, from + i)).toISOString(),
-          request: { method: 'POST', url: `https://api.example/submit?${q}`, headers: [{ name: 'Content-Type', value: 'application/json' }], postData: { mimeType: 'application/json', text: JSON.stringify(body) } },
-          response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
-        };
-      });
-      const f = join(dir, name);
-      writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
-      return f;
-    };
     const db = join(dir, 'c.db');
-    // 1,600 distinct names per file: past the cap in the first batch, and again in the second
-    for (const f of [har('a.har', 0), har('b.har', 100_000)]) assert.equal(runCli(['ingest', '--db', db, '--analyse-all', f]).status, 0);
-    const d = new Database(db, { readonly: true });
-    try {
-      const n = (table: string): number => (d.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      assert.equal(n('sensitive'), MAX_ROWS_PER_ENDPOINT);
-      assert.equal(n('parameters'), MAX_ROWS_PER_ENDPOINT);
-      assert.ok(n('findings') <= MAX_ROWS_PER_ENDPOINT);
-      const kept = d.prepare(`SELECT count FROM sensitive WHERE name LIKE '%contact-email%'`).get() as { count: number } | undefined;
-      assert.equal(kept?.count, 80, 'a place kept before the cap is still counted in later batches');
-    } finally {
-      d.close();
-    }
+    // 1,600 distinct names per batch: past the cap in the first, and again in the second
+    ingestBatches(dir, db, 2, 40, (b, i) => {
+      const from = b * 100_000 + i * 40;
+      const body: Record<string, string> = { 'contact-email': 'jane.doe@example.com' };
+      for (let k = 0; k < 40; k++) body[`u${from + k}`] = `user${from + k}@example.com`;
+      // query names in letters (a finding's key keeps letters, not digits), each carrying an e-mail: one pii-in-url finding per name
+      const q = Array.from({ length: 40 }, (_, k) => `${letters(from + k)}=jane%40example.com`).join('&');
+      return {
+        request: { method: 'POST', url: `https://api.example/submit?${q}`, headers: [{ name: 'Content-Type', value: 'application/json' }], postData: { mimeType: 'application/json', text: JSON.stringify(body) } },
+        response: { status: 200, headers: [], content: { size: 2, mimeType: 'text/plain', text: 'ok' } },
+      };
+    }, ['--analyse-all']);
+    assert.equal(count(db, 'SELECT count(*) FROM sensitive'), MAX_ROWS_PER_ENDPOINT);
+    assert.equal(count(db, 'SELECT count(*) FROM parameters'), MAX_ROWS_PER_ENDPOINT);
+    assert.equal(count(db, 'SELECT count(*) FROM findings'), MAX_ROWS_PER_ENDPOINT);
+    assert.equal(count(db, `SELECT count FROM sensitive WHERE name LIKE '%contact-email%'`), 80, 'a place kept before the cap is still counted in later batches');
   } finally {
     cleanup();
   }
@@ -190,17 +178,11 @@ test('auth names and body media types from traffic stop at their caps across bat
       request: { method: 'GET', url: 'https://api.example/feed', headers: [{ name: 'Cookie', value: `c${b}x${i}_session=q8Zt2LmX9vRk4PbW7nYc1Hs6` }] },
       response: { status: 200, headers: [{ name: 'Content-Type', value: `application/x-v${b}x${i}+json` }], content: { size: 2, mimeType: `application/x-v${b}x${i}+json`, text: '{}' } },
     }), ['--analyse-all']);
-    const d = new Database(db, { readonly: true });
-    try {
-      const n = (table: string): number => (d.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      // the named ones up to the cap, then the bare scheme that counts the rest
-      assert.equal(n('endpoint_auth'), MAX_ROWS_PER_ENDPOINT + 1);
-      assert.equal(n('bodies'), MAX_BODY_VARIANTS_PER_ENDPOINT);
-      assert.equal((d.prepare('SELECT sum(count) AS n FROM endpoint_auth').get() as { n: number }).n, 1400, 'every request is counted');
-      assert.equal((d.prepare(`SELECT count AS n FROM endpoint_auth WHERE scheme = 'session-cookie'`).get() as { n: number }).n, 400);
-    } finally {
-      d.close();
-    }
+    // the named ones up to the cap, then the bare scheme that counts the rest
+    assert.equal(count(db, 'SELECT count(*) FROM endpoint_auth'), MAX_ROWS_PER_ENDPOINT + 1);
+    assert.equal(count(db, 'SELECT count(*) FROM bodies'), MAX_BODY_VARIANTS_PER_ENDPOINT);
+    assert.equal(count(db, 'SELECT sum(count) FROM endpoint_auth'), 1400, 'every request is counted');
+    assert.equal(count(db, `SELECT count FROM endpoint_auth WHERE scheme = 'session-cookie'`), 400);
   } finally {
     cleanup();
   }
@@ -214,4 +196,24 @@ function ingestBatches(dir: string, db: string, batches: number, n: number, entr
     writeFileSync(f, JSON.stringify({ log: { version: '1.2', entries } }));
     assert.equal(runCli(['ingest', '--db', db, ...args, f]).status, 0);
   }
+}
+
+/** The one number a query on the catalog file returns. */
+function count(db: string, sql: string): number | undefined {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).pluck().get() as number | undefined;
+  } finally {
+    d.close();
+  }
+}
+
+/** n written in the letters a-z ("a", "b", … "ba", …). */
+function letters(n: number): string {
+  let out = '';
+  do {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return out;
 }

@@ -7,7 +7,7 @@ const scan = createScanner({ redactor: createRedactor(new Uint8Array(32).fill(5)
 const b64u = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-function ex(p: { scheme?: 'http' | 'https'; host?: string; path?: string; query?: Array<[string, string]>; reqHeaders?: Header[]; reqBody?: string; status?: number; resHeaders?: Header[]; resBody?: string; client?: string; server?: string }): Exchange {
+function ex(p: { scheme?: 'http' | 'https'; host?: string; path?: string; query?: Array<[string, string]>; reqHeaders?: Header[]; reqBody?: string; status?: number; resHeaders?: Header[]; resBody?: string; client?: string; server?: string; framing?: FramingAnomaly; hostAnomaly?: HostAnomaly }): Exchange {
   const body = (s?: string) => (s === undefined ? undefined : { bytes: Buffer.from(s), length: Buffer.byteLength(s), truncated: false });
   return {
     source: 'pcap',
@@ -15,7 +15,7 @@ function ex(p: { scheme?: 'http' | 'https'; host?: string; path?: string; query?
     scheme: p.scheme ?? 'https',
     ...(p.client && { client: { ip: p.client, port: 50000 } }),
     ...(p.server && { server: { ip: p.server, port: 80 } }),
-    request: { method: 'GET', host: p.host ?? 'api.example.com', path: p.path ?? '/', query: p.query ?? [], httpVersion: 'HTTP/1.1', headers: p.reqHeaders ?? [], ...(p.reqBody !== undefined && { body: body(p.reqBody) }) },
+    request: { method: 'GET', host: p.host ?? 'api.example.com', path: p.path ?? '/', query: p.query ?? [], httpVersion: 'HTTP/1.1', headers: p.reqHeaders ?? [], ...(p.reqBody !== undefined && { body: body(p.reqBody) }), ...(p.framing && { framing: p.framing }), ...(p.hostAnomaly && { hostAnomaly: p.hostAnomaly }) },
     response: { status: p.status ?? 200, statusText: '', httpVersion: 'HTTP/1.1', headers: p.resHeaders ?? [], ...(p.resBody !== undefined && { body: body(p.resBody) }) },
   } as Exchange;
 }
@@ -144,11 +144,7 @@ test('unbounded-page-size: a large page size accepted', () => {
 });
 
 test('ambiguous-request-framing: what the capture saw, high for the smuggling shapes, nothing for a clean request', () => {
-  const framed = (framing: FramingAnomaly) => {
-    const e = ex({});
-    (e.request as { framing?: FramingAnomaly }).framing = framing;
-    return e;
-  };
+  const framed = (framing: FramingAnomaly) => ex({ framing });
   assert.deepEqual(ids(framed('content-length-and-transfer-encoding')), ['ambiguous-request-framing high API8:2023']);
   assert.deepEqual(ids(framed('conflicting-content-length')), ['ambiguous-request-framing high API8:2023']);
   assert.deepEqual(ids(framed('transfer-encoding-not-chunked')), ['ambiguous-request-framing high API8:2023']);
@@ -161,11 +157,7 @@ test('ambiguous-request-framing: what the capture saw, high for the smuggling sh
 });
 
 test('ambiguous-host: several Host headers, or a target naming another host; medium; nothing for a clean request', () => {
-  const named = (hostAnomaly: HostAnomaly) => {
-    const e = ex({});
-    (e.request as { hostAnomaly?: HostAnomaly }).hostAnomaly = hostAnomaly;
-    return e;
-  };
+  const named = (hostAnomaly: HostAnomaly) => ex({ hostAnomaly });
   assert.deepEqual(ids(named('several-host-headers')), ['ambiguous-host medium API8:2023']);
   assert.deepEqual(ids(named('host-differs-from-target')), ['ambiguous-host medium API8:2023']);
   assert.match(run(named('several-host-headers'))[0]!.evidence, /^two or more Host headers/);
