@@ -33,7 +33,10 @@ export function reevaluate(catalog: Catalog, cfg: OverhearConfig = {}, hosts?: I
   const scope = hosts === undefined ? undefined : [...new Set(hosts)];
   const f = scope ? { hosts: scope } : {};
   const specs = loadDeclared(catalog);
-  if (scope) for (const h of [...specs.keys()]) if (!scope.includes(h)) specs.delete(h);
+  if (scope) {
+    const inScope = new Set(scope);
+    for (const h of [...specs.keys()]) if (!inScope.has(h)) specs.delete(h);
+  }
   const observed = observedEndpoints(catalog.db, f);
   const { verdicts, unused, findings } = evaluateStates(observed, specs, { unusedWindowMs: (cfg.unusedWindowDays ?? 30) * 86_400_000 });
   const importedAt = new Map<string, number>();
