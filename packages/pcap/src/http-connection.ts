@@ -120,6 +120,11 @@ export class HttpConnection implements HttpStreamOwner {
     this.env.count(reason);
   }
 
+  /** The server is sending: a lone version-less request line it answers is an HTTP/0.9 simple request. */
+  serverSpeaks(ts: number): void {
+    if (this.request.inHead) this.request.answered(ts);
+  }
+
   expectsHttp09(): boolean {
     // also after a version-less line with headers (whose body head() frames): Zeek reads its answer this way (methods.pcap)
     return this.txs[this.answered]?.req.version === '0.9';

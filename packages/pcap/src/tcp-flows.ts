@@ -274,8 +274,7 @@ export class FlowTable {
         this.budget.sub(held.length);
         if (!s.passthru) s.push(held, 0, held.length, ts);
       }
-      // the server answering ends a lone version-less request line (HTTP/0.9)
-      if (s === h.response && h.request.inHead) h.request.answered(ts);
+      if (s === h.response) h.serverSpeaks(ts);
       if (!s.passthru) s.push(buf, start, end, ts);
       else if (h.request.passthru && h.response.passthru) {
         if (h.tunnel) this.openTunnel(flow, dir, buf, start, end, ts);
