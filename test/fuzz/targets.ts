@@ -6,7 +6,7 @@ import { readCapture } from '@overhear/pcap';
 import { importSpec } from '@overhear/spec';
 import { SchemaAccumulator, parseBody, credentials, PathTemplater } from '@overhear/infer';
 import { createRedactor, createScanner, decodeJwt, evaluateRules } from '@overhear/detect';
-import { repoRoot } from '@overhear/testkit';
+import { keepAliveConversation, pcapFile, repoRoot } from '@overhear/testkit';
 import { openapiSeeds } from './openapi-seeds.js';
 
 /**
@@ -66,6 +66,12 @@ function exchangeWith(body: Buffer, mediaType: string, headers: Array<[string, s
   };
 }
 
+/** An exchange as plain data, bodies and flags included (their getters read). */
+function canonical(ex: Exchange): unknown {
+  const body = (b: Exchange['request']['body']): unknown => b && { length: b.length, truncated: b.truncated, bytes: Buffer.from(b.bytes).toString('base64') };
+  return { ...ex, flags: ex.flags, request: { ...ex.request, body: body(ex.request.body) }, response: ex.response && { ...ex.response, body: body(ex.response.body) } };
+}
+
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=b', 'text/plain'];
 
 export const targets: Target[] = [
@@ -99,6 +105,32 @@ export const targets: Target[] = [
       } catch (e) {
         expected(e);
       }
+    },
+  },
+  {
+    // The two capture engines must agree: the WebAssembly fast path and the JS engine, on the same bytes.
+    name: 'pcap-engines',
+    maxLen: 256 * 1024,
+    seeds: () => [
+      ...files(join(corporaDir, 'zeek/traces/http'), /\.(pcap|pcapng)$/, 24 * 1024, 20),
+      // keep-alive connections: the fast path takes a flow over only once it is quiet
+      ...Array.from({ length: 12 }, (_, i) => pcapFile([...keepAliveConversation(1000 + i, 40000), ...keepAliveConversation(2000 + i, 40001)].sort((a, b) => a.tsMs - b.tsMs))),
+    ],
+    run: async (b) => {
+      const read = async (engine: 'js' | 'fast'): Promise<string> => {
+        try {
+          const src = readCapture(once(b), { file: 'fuzz.pcap', engine });
+          const out: unknown[] = [];
+          for await (const ex of src) out.push(canonical(ex));
+          return JSON.stringify({ out, stats: src.stats });
+        } catch (e) {
+          expected(e);
+          return `InputError: ${(e as Error).message}`;
+        }
+      };
+      const js = await read('js');
+      const fast = await read('fast');
+      if (js !== fast) throw new Error(`the engines differ:\njs   ${js.slice(0, 2000)}\nfast ${fast.slice(0, 2000)}`);
     },
   },
   {

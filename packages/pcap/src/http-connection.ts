@@ -120,6 +120,11 @@ export class HttpConnection implements HttpStreamOwner {
     this.env.count(reason);
   }
 
+  /** Nothing pending: every request answered and both directions between messages (see fast-path.ts). */
+  quiet(): boolean {
+    return this.txs.length === 0 && !this.closed && !this.tunnel && this.request.atStart && this.response.atStart;
+  }
+
   /** The server is sending: a lone version-less request line it answers is an HTTP/0.9 simple request. */
   serverSpeaks(ts: number): void {
     if (this.request.inHead) this.request.answered(ts);

@@ -92,10 +92,10 @@ export interface HttpStreamLimits {
   maxEncodedBytes: number;
 }
 
-const START = 0;
+export const START = 0;
 const HEAD = 1;
-const BODY_LEN = 2;
-const CHUNK_SIZE = 3;
+export const BODY_LEN = 2;
+export const CHUNK_SIZE = 3;
 const CHUNK_DATA = 4;
 const CHUNK_END = 5;
 const TRAILERS = 6;
@@ -190,6 +190,24 @@ export class HttpStream {
   /** A message head has begun and not ended. */
   get inHead(): boolean {
     return this.state === HEAD;
+  }
+
+  /** Between messages, holding nothing: where the fast path may take over (see fast-path.ts). */
+  get atStart(): boolean {
+    return this.state === START && this.msg === null && this.hdr === null && this.line === '' && !this.passthru;
+  }
+
+  /**
+   * A head the fast path read whole, as `push` would have parsed it from START.
+   * Returns the state after it: BODY_LEN, CHUNK_SIZE, or START when the message
+   * had no body and is already complete.
+   */
+  fastHead(m: HttpMessage, ts: number): number {
+    this.msg = m;
+    this.state = HEAD;
+    this.startBody(this.owner.head(this.isRequest, m), ts);
+    if (this.msg !== null && this.state !== HEAD) this.msg.endTs = ts;
+    return this.state;
   }
 
   /** Bytes v[start, end) of the stream, in order. */
@@ -520,12 +538,7 @@ export class HttpStream {
           while (vs < le && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
           let ve = le;
           while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
-          const value = t.slice(vs, ve);
-          headers.push([name, value]);
-          // only three names change framing, and Host is counted; compare lengths first
-          const nl = ne - p;
-          if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
-          else if (nl === 4 && name === 'host') m.hostHeaders++;
+          addHeader(m, name, t.slice(vs, ve));
         }
       }
       p = q + 1;
@@ -678,6 +691,15 @@ function contentLength(v: string): number {
     n = [...vs][0]!;
   } else return -1;
   return Number.isSafeInteger(n) ? n : -1;
+}
+
+/** A header line of a head, `name` lower-cased, `value` trimmed. */
+export function addHeader(m: HttpMessage, name: string, value: string): void {
+  m.headers.push([name, value]);
+  // only three names change framing, and Host is counted; compare lengths first
+  const nl = name.length;
+  if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
+  else if (nl === 4 && name === 'host') m.hostHeaders++;
 }
 
 function noteHeader(m: HttpMessage, name: string, value: string): void {

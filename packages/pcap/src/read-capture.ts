@@ -11,6 +11,7 @@ import { FRAGMENT_HELD, IpFragments } from './ip-fragments.js';
 import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
+import { FastPath } from './fast-path.js';
 
 const SLICE = 65_536;
 
@@ -18,6 +19,12 @@ export interface ReadCaptureOptions {
   /** Name used in error messages. */
   file: string;
   caps?: Partial<CaptureCaps>;
+  /**
+   * 'fast' (the default): quiet HTTP flows are read by the WebAssembly fast
+   * path (fast-path.ts); 'js': the JS engine reads everything. Both give the
+   * same exchanges (a test holds them to it). OVERHEAR_PCAP_ENGINE=js sets the default.
+   */
+  engine?: 'fast' | 'js';
 }
 
 /**
@@ -95,6 +102,8 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   let flows: FlowTable | undefined;
   const frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
   const pkt = new DecodedPacket(frags);
+  const engine = opts.engine ?? (process.env.OVERHEAR_PCAP_ENGINE === 'js' ? 'js' : 'fast');
+  let fast: FastPath | null = null;
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
@@ -103,10 +112,24 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       packets++;
       onlyUnsupported = false;
       if (tsMs > lastTs) lastTs = tsMs;
+      if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
+        if (tsMs - flows!.lastSweep > 10_000) {
+          fast.flush();
+          flows!.tick(tsMs);
+        }
+        return;
+      }
       pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
-      if (r === null) table().packet(pkt, tsMs);
-      else if (r !== FRAGMENT_HELD) countSkip(stats, r);
+      if (r === null) {
+        if (fast !== null && fast.trim > 0) {
+          // the fast path read the start of this segment before handing its flow back
+          pkt.start += fast.trim;
+          pkt.seq = (pkt.seq + fast.trim) >>> 0;
+          fast.trim = 0;
+        }
+        table().packet(pkt, tsMs);
+      } else if (r !== FRAGMENT_HELD) countSkip(stats, r);
     },
     unsupportedLink(linkType) {
       if (onlyUnsupported && ng && ng.linkTypes.every((t) => !linkSupported(t))) {
@@ -120,6 +143,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   let ng: PcapngReader | undefined;
   let head: Buffer | undefined;
   const finish = (): void => {
+    fast?.flush();
     frags.flush();
     flows?.closeAll(lastTs);
     publish();
@@ -167,6 +191,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
         throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
       }
       flows = new FlowTable(caps, stats, budget, env, format);
+      if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes);
       reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
       chunk = head;
       head = undefined;
@@ -174,7 +199,10 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
     // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
     for (let off = 0; off < chunk.length; off += SLICE) {
       try {
-        reader.push(off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE)));
+        const slice = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE));
+        reader.push(fast !== null ? fast.stage(slice) : slice);
+        // the events read bytes of this slice: before the next overwrites it
+        fast?.flush();
       } catch (e) {
         if (!fault(e)) throw e;
         finish();

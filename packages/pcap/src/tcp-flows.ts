@@ -7,6 +7,16 @@ import { HttpConnection, type HttpEnv } from './http-connection.js';
 import { type ReassemblyCounters, type StreamConsumer, TcpReassembler } from './tcp-reassembler.js';
 import { clientHelloSni } from './tls-sni.js';
 
+/** What the flow table needs of the fast path (fast-path.ts): taking quiet HTTP flows over and handing them back. */
+export interface FastFlows {
+  /** Takes `flow` over if there is room; true when it did. */
+  promote(flow: Flow): boolean;
+  /** Brings `flow`'s state back from the fast path (its events already read). */
+  demote(flow: Flow): void;
+  /** Capture time of `flow`'s last packet seen by the fast path. */
+  lastTs(flow: Flow): number;
+}
+
 const APP_UNDECIDED = 0;
 const APP_HTTP = 1;
 const APP_IGNORED = 2;
@@ -101,6 +111,8 @@ export class Flow {
   fresh = 0;
   /** The flow carries a CONNECT tunnel (its proxy relays another connection). */
   tunneled = false;
+  /** Its id in the fast path while that reads it (see fast-path.ts), else -1. */
+  fastId = -1;
 
   constructor(
     readonly table: FlowTable,
@@ -182,7 +194,10 @@ export class FlowTable {
   private last: Flow | null = null;
   private tlsNames = 0;
   private count = 0;
-  private lastSweep = -Infinity;
+  /** Capture time of the last sweep for idle flows. */
+  lastSweep = -Infinity;
+  /** Set by the reader when the fast path runs. */
+  fast: FastFlows | null = null;
   readonly counters: FlowCounters = {
     flows: 0,
     httpFlows: 0,
@@ -228,6 +243,8 @@ export class FlowTable {
     }
     const pureSyn = (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
     if (flow !== null) {
+      // a packet the fast path did not read (a fragment put back together, an odd header): the flow is ours again
+      if (flow.fastId >= 0) this.fast!.demote(flow);
       if (flow.closed || (pureSyn && flow.synSeq[dir]! !== p.seq && (flow.synSeq[dir]! >= 0 || flow.dirs[dir]!.started))) {
         if (!pureSyn) return; // a stray packet of a finished connection
         // port reuse: a new connection with the same addresses
@@ -259,7 +276,26 @@ export class FlowTable {
       if (flags & TCP_FIN) flow.fin[dir] = true;
       if (flow.fin[0] && flow.fin[1] && d.ended && o.ended) this.close(flow, ts);
     }
+    if (this.fast !== null && flow.app === APP_HTTP && this.quiet(flow)) this.fast.promote(flow);
     if (ts - this.lastSweep > 10_000) this.sweep(ts);
+  }
+
+  /** The sweep for idle flows, when due (the fast path's packets do not pass through `packet`). */
+  tick(ts: number): void {
+    if (ts - this.lastSweep > 10_000) this.sweep(ts);
+  }
+
+  /**
+   * An HTTP flow at a point where the fast path can take it over: every
+   * request answered, both directions between messages, nothing held, both
+   * directions started and open.
+   */
+  private quiet(flow: Flow): boolean {
+    const h = flow.http;
+    if (h === null || flow.closed || flow.tunneled || flow.client < 0 || !h.quiet()) return false;
+    if (flow.lead[0] !== null || flow.lead[1] !== null || flow.tls !== null) return false;
+    for (const d of flow.dirs) if (!d.started || d.ended || d.discard || d.pendingBytes !== 0 || d.finSeq >= 0) return false;
+    return true;
   }
 
   /** In-order bytes of one direction. */
@@ -473,6 +509,7 @@ export class FlowTable {
 
   /** Ends a connection: gives up holes, finishes HTTP, keeps a small tombstone against stray packets. */
   private close(flow: Flow, ts: number): void {
+    if (flow.fastId >= 0) this.fast!.demote(flow);
     if (flow.closed) return;
     flow.closed = true;
     // first bytes held and never followed: judged as they are (a request line cut by the end is still a request)
@@ -513,7 +550,12 @@ export class FlowTable {
 
   private all(): Flow[] {
     const out: Flow[] = [];
-    for (const head of this.buckets.values()) for (let f: Flow | null = head; f !== null; f = f.next) out.push(f);
+    for (const head of this.buckets.values()) {
+      for (let f: Flow | null = head; f !== null; f = f.next) {
+        if (f.fastId >= 0) f.lastTs = Math.max(f.lastTs, this.fast!.lastTs(f));
+        out.push(f);
+      }
+    }
     return out;
   }
 

@@ -9,19 +9,19 @@ export interface Ingested {
   stats: SourceStats;
 }
 
-export async function ingestFile(file: string, caps?: Partial<CaptureCaps>): Promise<Ingested> {
-  const src = readCapture(createReadStream(file), { file, ...(caps ? { caps } : {}) });
+export async function ingestFile(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
+  const src = readCapture(createReadStream(file), { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
   const exchanges: Exchange[] = [];
   for await (const ex of src) exchanges.push(ex);
   return { exchanges, stats: src.stats };
 }
 
 /** Feeds `bytes` in chunks of `chunk` bytes (to exercise records straddling chunks). */
-export async function ingestBytes(bytes: Uint8Array, file = 'fixture.pcap', chunk = 65_536, caps?: Partial<CaptureCaps>): Promise<Ingested> {
+export async function ingestBytes(bytes: Uint8Array, file = 'fixture.pcap', chunk = 65_536, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, Math.min(bytes.length, i + chunk));
   }
-  const src = readCapture(chunks(), { file, ...(caps ? { caps } : {}) });
+  const src = readCapture(chunks(), { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
   const exchanges: Exchange[] = [];
   for await (const ex of src) exchanges.push(ex);
   return { exchanges, stats: src.stats };

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
 export * from './hand-built-captures.js';
+export * from './http-mix.js';
 
 /** The repository root (this file is packages/testkit/dist/src/index.js). */
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');

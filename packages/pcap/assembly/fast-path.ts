@@ -1,0 +1,714 @@
+// The fast path of the capture reader, in WebAssembly (AssemblyScript).
+//
+// It takes over a TCP connection that the JS engine has found to be HTTP/1.x and
+// left at a quiet point (see src/fast-path.ts), and from then on reads its common
+// case: link, IP and TCP headers, segments in order, well-formed heads, bodies
+// framed by Content-Length or chunked. It decides nothing about meaning: it hands
+// JS each head's offsets (HEAD) and every other byte it consumed (DATA), which the
+// JS HttpStream reads exactly as it would have read them itself.
+//
+// On anything else (a segment out of order, SYN, FIN or RST, a head cut by the
+// packet's end, a byte a strict head grammar does not allow, a framing the head
+// alone does not decide) it hands the connection back to JS at the byte where it
+// stopped (DEMOTE): JS has seen everything before that byte, so its state is
+// already right, and it reads the rest of the packet itself.
+//
+// No allocation: fixed regions of a fixed memory, laid out below.
+
+// ---- memory layout (bytes); the memory never grows, so JS views stay valid ----
+const INPUT: u32 = 1 << 20; // JS stages input here (1 MiB)
+const SCRATCH: u32 = 2 << 20; // a packet JS assembled elsewhere (up to 1 MiB)
+const EVENTS: u32 = 4 << 20;
+const EVENT_SIZE: u32 = 48;
+const MAX_EVENTS: u32 = 65536; // 3 MiB
+const HDRS: u32 = 8 << 20;
+const HDR_SIZE: u32 = 20;
+const MAX_HDRS: u32 = 100000; // 2 MiB
+const FLOWS: u32 = 12 << 20;
+const FLOW_SIZE: u32 = 128;
+const MAX_FLOWS: u32 = 65536; // 8 MiB
+const BUCKETS: u32 = 20 << 20;
+const NBUCKETS: u32 = 65536; // 256 KiB
+const LASTTS: u32 = 21 << 20; // f64 per flow: 512 KiB
+const STATE: u32 = 22 << 20; // exported scalars (see the getters)
+const NAME_IN: u32 = STATE + 1024; // JS writes a name to learn here (up to MAX_NAME bytes)
+const NAMES: u32 = 23 << 20; // learned header names, lower case: 64 KiB
+const NAMES_BYTES: u32 = 65536;
+const NAME_TABLE: u32 = NAMES + NAMES_BYTES; // NAME_SLOTS × 16: hash, address, length, id
+const NAME_SLOTS: u32 = 2048;
+const MAX_NAMES: u32 = 1024;
+const MAX_NAME: u32 = 64;
+
+export function inputPtr(): u32 { return INPUT; }
+export function scratchPtr(): u32 { return SCRATCH; }
+export function eventsPtr(): u32 { return EVENTS; }
+export function headersPtr(): u32 { return HDRS; }
+export function lastTsPtr(): u32 { return LASTTS; }
+export function maxFlows(): u32 { return MAX_FLOWS; }
+export function nameInPtr(): u32 { return NAME_IN; }
+
+// ---- events (EVENT_SIZE bytes each) ----
+// 0 kind, 4 flow id, 8 side (0: a→b, 1: b→a), 12 address, 16 length,
+// HEAD: 20 first line length, 24 first header record (HDR_SIZE bytes each: name start
+// and end, value start and end within the head, id of the name if learned else 0),
+// 28 header count, 32 framing
+// decided (0 none or complete, 1 Content-Length, 2 chunked); 40 ts (f64)
+// DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
+// sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits)
+export const EV_DATA: u32 = 1;
+export const EV_HEAD: u32 = 2;
+export const EV_DEMOTE: u32 = 3;
+
+let nEvents: u32 = 0;
+let nHdrs: u32 = 0;
+let retransmitted: f64 = 0;
+export function eventCount(): u32 { return nEvents; }
+/** Forgets the events (JS has read them). */
+export function clearEvents(): void { nEvents = 0; nHdrs = 0; }
+/** Retransmitted bytes dropped since the last call. */
+export function takeRetransmitted(): f64 { const r = retransmitted; retransmitted = 0; return r; }
+
+// ---- flows ----
+// 0 used, 4 v6, 8 a0..20 a3, 24 b0..36 b3, 40 ap, 44 bp, 48 next in bucket (id + 1), 52 bucket,
+// 56 client side; per side s (its data, sent from s) at 64 + 32 * s:
+const F_USED: u32 = 0;
+const F_V6: u32 = 4;
+const F_A: u32 = 8;
+const F_B: u32 = 24;
+const F_AP: u32 = 40;
+const F_BP: u32 = 44;
+const F_NEXT: u32 = 48;
+const F_BUCKET: u32 = 52;
+const F_CLIENT: u32 = 56;
+const F_SIDE: u32 = 64;
+const SIDE_SIZE: u32 = 32;
+const S_NEXT: u32 = 0; // next sequence number expected
+const S_ACK: u32 = 4; // highest acknowledgment the other side sent for this side's data
+const S_ACKSEEN: u32 = 8;
+const S_STATE: u32 = 12;
+const S_REM: u32 = 16; // body or chunk bytes left; chunk size being read
+const S_LINE: u32 = 20; // bytes of the chunk line read so far
+
+// states of one side's byte stream (JS's HttpStream reads the same bytes in step)
+const ST_START: u32 = 0; // between messages
+const ST_BODY: u32 = 1; // Content-Length body, S_REM left
+const ST_CSIZE: u32 = 2; // chunk-size digits
+const ST_CEXT: u32 = 3; // chunk extension, to the line end
+const ST_CSIZE_LF: u32 = 4; // CR seen after the size
+const ST_CDATA: u32 = 5; // chunk data, S_REM left
+const ST_CEND_CR: u32 = 6; // CRLF after chunk data
+const ST_CEND_LF: u32 = 7;
+const ST_TRAILER_CR: u32 = 8; // the blank line after the last chunk
+const ST_TRAILER_LF: u32 = 9;
+
+let freeHead: u32 = 0; // id + 1 of a free flow record, 0: none
+let nextUnused: u32 = 0;
+let live: u32 = 0;
+export function liveFlows(): u32 { return live; }
+
+@inline function flowAt(id: u32): u32 { return FLOWS + id * FLOW_SIZE; }
+
+@inline function mix(h: u32, x: u32): u32 {
+  h = (h ^ x) * 0x9e3779b1;
+  return h ^ (h >> 15);
+}
+
+@inline function sideHash(w0: u32, w1: u32, w2: u32, w3: u32, port: u32): u32 {
+  return mix(mix(mix(mix(mix(0x811c9dc5, w0), w1), w2), w3), port);
+}
+
+/**
+ * Takes a connection over (JS calls this at a quiet point). Returns its id, or
+ * -1 when the table is full. Sides and addresses are JS's Flow's (a and b).
+ */
+export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
+  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64): i32 {
+  let id: u32;
+  if (freeHead != 0) {
+    id = freeHead - 1;
+    freeHead = load<u32>(flowAt(id) + F_NEXT);
+  } else if (nextUnused < MAX_FLOWS) {
+    id = nextUnused++;
+  } else return -1;
+  const f = flowAt(id);
+  memory.fill(f, 0, FLOW_SIZE);
+  store<u32>(f + F_USED, 1);
+  store<u32>(f + F_V6, v6);
+  store<u32>(f + F_A, a0); store<u32>(f + F_A + 4, a1); store<u32>(f + F_A + 8, a2); store<u32>(f + F_A + 12, a3);
+  store<u32>(f + F_B, b0); store<u32>(f + F_B + 4, b1); store<u32>(f + F_B + 8, b2); store<u32>(f + F_B + 12, b3);
+  store<u32>(f + F_AP, ap);
+  store<u32>(f + F_BP, bp);
+  store<u32>(f + F_CLIENT, client);
+  store<u32>(f + F_SIDE + S_NEXT, next0);
+  store<u32>(f + F_SIDE + SIDE_SIZE + S_NEXT, next1);
+  store<u32>(f + F_SIDE + S_ACK, ack0);
+  store<u32>(f + F_SIDE + SIDE_SIZE + S_ACK, ack1);
+  store<u32>(f + F_SIDE + S_ACKSEEN, ackSeen & 1);
+  store<u32>(f + F_SIDE + SIDE_SIZE + S_ACKSEEN, (ackSeen >> 1) & 1);
+  const b = (sideHash(a0, a1, a2, a3, ap) ^ sideHash(b0, b1, b2, b3, bp)) & (NBUCKETS - 1);
+  store<u32>(f + F_BUCKET, b);
+  store<u32>(f + F_NEXT, load<u32>(BUCKETS + b * 4));
+  store<u32>(BUCKETS + b * 4, id + 1);
+  store<f64>(LASTTS + id * 8, lastTs);
+  live++;
+  return <i32>id;
+}
+
+/** Hands a connection back: its state goes to STATE (see the getters) and its record is freed. */
+export function demote(id: u32): void {
+  const f = flowAt(id);
+  const s0 = f + F_SIDE;
+  const s1 = s0 + SIDE_SIZE;
+  store<u32>(STATE, load<u32>(s0 + S_NEXT));
+  store<u32>(STATE + 4, load<u32>(s1 + S_NEXT));
+  store<u32>(STATE + 8, load<u32>(s0 + S_ACK));
+  store<u32>(STATE + 12, load<u32>(s1 + S_ACK));
+  store<u32>(STATE + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1));
+  // unlink from its bucket
+  const b = load<u32>(f + F_BUCKET);
+  let p = BUCKETS + b * 4;
+  while (load<u32>(p) != 0) {
+    const cur = load<u32>(p) - 1;
+    if (cur == id) {
+      store<u32>(p, load<u32>(f + F_NEXT));
+      break;
+    }
+    p = flowAt(cur) + F_NEXT;
+  }
+  store<u32>(f + F_USED, 0);
+  store<u32>(f + F_NEXT, freeHead);
+  freeHead = id + 1;
+  live--;
+}
+export function demotedNext(side: u32): u32 { return load<u32>(STATE + side * 4); }
+export function demotedAck(side: u32): u32 { return load<u32>(STATE + 8 + side * 4); }
+export function demotedAckSeen(): u32 { return load<u32>(STATE + 16); }
+
+// ---- packets ----
+export const TAKEN: i32 = 0; // read here (events queued)
+export const SLOW: i32 = 1; // JS reads it (a DEMOTE may have been queued first)
+export const FULL: i32 = 2; // no room for its events: JS reads the events, then calls again
+
+// the link types read here (LINKTYPE_*)
+const LINK_NULL: u32 = 0;
+const LINK_ETHERNET: u32 = 1;
+const LINK_RAW_OLD: u32 = 12;
+const LINK_RAW_OPENBSD: u32 = 14;
+const LINK_RAW: u32 = 101;
+const LINK_LOOP: u32 = 108;
+const LINK_SLL: u32 = 113;
+const LINK_IPV4: u32 = 228;
+const LINK_IPV6: u32 = 229;
+const LINK_SLL2: u32 = 276;
+
+@inline function be16(p: u32): u32 { return (<u32>load<u8>(p) << 8) | <u32>load<u8>(p + 1); }
+@inline function be32(p: u32): u32 { return bswap<u32>(load<u32>(p)); }
+
+// the packet being read, as decoded
+let v6: u32 = 0;
+let s0: u32 = 0; let s1: u32 = 0; let s2: u32 = 0; let s3: u32 = 0;
+let d0: u32 = 0; let d1: u32 = 0; let d2: u32 = 0; let d3: u32 = 0;
+let tcpAt: u32 = 0;
+let ipEnd: u32 = 0;
+
+/** Decodes link and IP down to TCP; false when JS must decode it. */
+function decode(linkType: u32, s: u32, e: u32): bool {
+  let type: u32 = 0;
+  let o: u32 = s;
+  if (linkType == LINK_ETHERNET) {
+    if (s + 14 > e) return false;
+    type = be16(s + 12);
+    o = s + 14;
+  } else if (linkType == LINK_SLL) {
+    if (s + 16 > e) return false;
+    type = be16(s + 14);
+    o = s + 16;
+  } else if (linkType == LINK_SLL2) {
+    if (s + 20 > e) return false;
+    type = be16(s);
+    o = s + 20;
+  } else if (linkType == LINK_NULL || linkType == LINK_LOOP) {
+    if (s + 4 >= e) return false;
+    o = s + 4;
+    type = (<u32>load<u8>(o) >> 4) == 4 ? 0x0800 : 0x86dd;
+  } else if (linkType == LINK_RAW || linkType == LINK_RAW_OLD || linkType == LINK_RAW_OPENBSD) {
+    if (s >= e) return false;
+    type = (<u32>load<u8>(o) >> 4) == 4 ? 0x0800 : 0x86dd;
+  } else if (linkType == LINK_IPV4) {
+    type = 0x0800;
+  } else if (linkType == LINK_IPV6) {
+    type = 0x86dd;
+  } else return false;
+  // 802.1Q and QinQ tags
+  while ((type == 0x8100 || type == 0x88a8 || type == 0x9100) && linkType != LINK_NULL && linkType != LINK_LOOP) {
+    if (o + 4 > e) return false;
+    type = be16(o + 2);
+    o += 4;
+  }
+  if (type == 0x0800) {
+    if (o + 20 > e) return false;
+    const vihl = <u32>load<u8>(o);
+    if (vihl >> 4 != 4) return false;
+    const ihl = (vihl & 15) * 4;
+    const total = be16(o + 2);
+    if (ihl < 20 || total < ihl) return false;
+    const end = o + total < e ? o + total : e;
+    if (o + ihl > end) return false;
+    if ((be16(o + 6) & 0x3fff) != 0) return false; // a fragment
+    if (load<u8>(o + 9) != 6) return false;
+    v6 = 0;
+    s0 = 0; s1 = 0; s2 = 0;
+    d0 = 0; d1 = 0; d2 = 0;
+    s3 = be32(o + 12);
+    d3 = be32(o + 16);
+    tcpAt = o + ihl;
+    ipEnd = end;
+  } else if (type == 0x86dd) {
+    if (o + 40 > e) return false;
+    if ((<u32>load<u8>(o) >> 4) != 6) return false;
+    if (load<u8>(o + 6) != 6) return false; // extension headers: JS
+    const plen = be16(o + 4);
+    v6 = 1;
+    s0 = be32(o + 8); s1 = be32(o + 12); s2 = be32(o + 16); s3 = be32(o + 20);
+    d0 = be32(o + 24); d1 = be32(o + 28); d2 = be32(o + 32); d3 = be32(o + 36);
+    tcpAt = o + 40;
+    ipEnd = plen != 0 && o + 40 + plen < e ? o + 40 + plen : e;
+  } else return false;
+  if (tcpAt + 20 > ipEnd) return false;
+  if ((<u32>load<u8>(tcpAt + 12) >> 4) * 4 < 20) return false;
+  return true;
+}
+
+/** The flow this packet belongs to (id), or -1; `dirOut` gets the side that sent it. */
+let dirOut: u32 = 0;
+function lookup(sport: u32, dport: u32): i32 {
+  const b = (sideHash(s0, s1, s2, s3, sport) ^ sideHash(d0, d1, d2, d3, dport)) & (NBUCKETS - 1);
+  let n = load<u32>(BUCKETS + b * 4);
+  while (n != 0) {
+    const f = flowAt(n - 1);
+    if (load<u32>(f + F_V6) == v6) {
+      if (load<u32>(f + F_AP) == sport && load<u32>(f + F_BP) == dport && load<u32>(f + F_A + 12) == s3 && load<u32>(f + F_B + 12) == d3 &&
+        load<u32>(f + F_A) == s0 && load<u32>(f + F_A + 4) == s1 && load<u32>(f + F_A + 8) == s2 &&
+        load<u32>(f + F_B) == d0 && load<u32>(f + F_B + 4) == d1 && load<u32>(f + F_B + 8) == d2) {
+        dirOut = 0;
+        return <i32>(n - 1);
+      }
+      if (load<u32>(f + F_AP) == dport && load<u32>(f + F_BP) == sport && load<u32>(f + F_A + 12) == d3 && load<u32>(f + F_B + 12) == s3 &&
+        load<u32>(f + F_A) == d0 && load<u32>(f + F_A + 4) == d1 && load<u32>(f + F_A + 8) == d2 &&
+        load<u32>(f + F_B) == s0 && load<u32>(f + F_B + 4) == s1 && load<u32>(f + F_B + 8) == s2) {
+        dirOut = 1;
+        return <i32>(n - 1);
+      }
+    }
+    n = load<u32>(f + F_NEXT);
+  }
+  return -1;
+}
+
+const MAX_WINDOW: i32 = 1 << 30;
+const MAX_HEAD: u32 = 65536;
+const MAX_CHUNK_LINE: u32 = 1024;
+
+/**
+ * One captured packet at [s, s + len) of this memory. TAKEN, SLOW or FULL.
+ * `maxHead`: the head size JS accepts (larger heads are JS's to refuse).
+ */
+export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): i32 {
+  // room for the worst case: an event per 2 payload bytes, a header per 4
+  if (nEvents + (len >> 1) + 4 > MAX_EVENTS || nHdrs + (len >> 2) + 4 > MAX_HDRS) return FULL;
+  if (!decode(linkType, s, s + len)) return SLOW;
+  const t = tcpAt;
+  const sport = be16(t);
+  const dport = be16(t + 2);
+  const idi = lookup(sport, dport);
+  if (idi < 0) return SLOW;
+  const id = <u32>idi;
+  const f = flowAt(id);
+  const side = dirOut;
+  const flags = <u32>load<u8>(t + 13);
+  // SYN, FIN, RST: JS's
+  if (flags & 0x07) return demoteHere(id, 0, ts);
+  const off = (<u32>load<u8>(t + 12) >> 4) * 4;
+  const pay = t + off < ipEnd ? t + off : ipEnd;
+  const seq = be32(t + 4);
+  const d = f + F_SIDE + side * SIDE_SIZE;
+  const o = f + F_SIDE + (1 - side) * SIDE_SIZE;
+  let start = pay;
+  if (pay < ipEnd) {
+    const rel = <i32>(seq - load<u32>(d + S_NEXT));
+    if (rel > 0) return demoteHere(id, 0, ts); // out of order: JS holds it
+    const skip = <u32>(-rel);
+    if (skip >= ipEnd - pay) {
+      if (rel > -MAX_WINDOW) retransmitted += <f64>(ipEnd - pay);
+      start = ipEnd;
+    } else {
+      retransmitted += <f64>skip;
+      start = pay + skip;
+    }
+  }
+  // the acknowledgment is for the other side's data
+  if (flags & 0x10) {
+    const ack = be32(t + 8);
+    if (load<u32>(o + S_ACKSEEN) == 0 || <i32>(ack - load<u32>(o + S_ACK)) > 0) {
+      store<u32>(o + S_ACK, ack);
+      store<u32>(o + S_ACKSEEN, 1);
+    }
+  }
+  const lp = LASTTS + id * 8;
+  if (ts > load<f64>(lp)) store<f64>(lp, ts);
+  if (start >= ipEnd) return TAKEN;
+  const isRequest = side == load<u32>(f + F_CLIENT);
+  const stop = stream(id, d, side, isRequest, start, ipEnd, ts, maxHead < MAX_HEAD ? maxHead : MAX_HEAD);
+  store<u32>(d + S_NEXT, load<u32>(d + S_NEXT) + (stop - start));
+  if (stop < ipEnd) return demoteHere(id, stop - pay, ts);
+  return TAKEN;
+}
+
+function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  demote(id);
+  store<u32>(e, EV_DEMOTE);
+  store<u32>(e + 4, id);
+  store<u32>(e + 12, consumed);
+  // the TCP state, as `demote` left it
+  memory.copy(e + 16, STATE, 20);
+  store<f64>(e + 40, ts);
+  return SLOW;
+}
+
+@inline function emitData(id: u32, side: u32, p: u32, n: u32, ts: f64): void {
+  if (n == 0) return;
+  // bytes that follow the previous data event of this side in the same packet extend it
+  if (nEvents > 0) {
+    const last = EVENTS + (nEvents - 1) * EVENT_SIZE;
+    if (load<u32>(last) == EV_DATA && load<u32>(last + 4) == id && load<u32>(last + 8) == side && load<u32>(last + 12) + load<u32>(last + 16) == p) {
+      store<u32>(last + 16, load<u32>(last + 16) + n);
+      return;
+    }
+  }
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e, EV_DATA);
+  store<u32>(e + 4, id);
+  store<u32>(e + 8, side);
+  store<u32>(e + 12, p);
+  store<u32>(e + 16, n);
+  store<f64>(e + 40, ts);
+}
+
+@inline function hexDigit(c: u32): i32 {
+  if (c >= 48 && c <= 57) return <i32>(c - 48);
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return <i32>(l - 87);
+  return -1;
+}
+
+/**
+ * Reads one side's bytes [p, e) in order; returns where it stopped (e when all
+ * was read). Bytes consumed go to JS as DATA, heads as HEAD.
+ */
+function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxHead: u32): u32 {
+  let st = load<u32>(d + S_STATE);
+  let rem = load<u32>(d + S_REM);
+  let lineLen = load<u32>(d + S_LINE);
+  let dataFrom = p; // start of bytes not yet handed over as DATA
+  while (p < e) {
+    if (st == ST_START) {
+      // empty lines and blanks between messages: JS skips them too
+      const c = <u32>load<u8>(p);
+      if (c == 13 || c == 10 || c == 32 || c == 9) {
+        p++;
+        dataFrom = p;
+        continue;
+      }
+      const r = head(id, side, isRequest, p, e, ts, maxHead);
+      if (r == 0) break; // not one this path reads: JS from here
+      p = r;
+      dataFrom = p;
+      st = headState;
+      rem = headRem;
+      lineLen = 0;
+      continue;
+    }
+    if (st == ST_BODY || st == ST_CDATA) {
+      const avail = e - p;
+      const take = avail < rem ? avail : rem;
+      p += take;
+      rem -= take;
+      if (rem == 0) st = st == ST_BODY ? ST_START : ST_CEND_CR;
+      if (st == ST_START) {
+        emitData(id, side, dataFrom, p - dataFrom, ts);
+        dataFrom = p;
+      }
+      continue;
+    }
+    const c = <u32>load<u8>(p);
+    if (st == ST_CSIZE) {
+      const v = hexDigit(c);
+      if (v >= 0) {
+        if (rem >= 0x1000000) break; // a chunk of 256 MiB or more: JS's
+        rem = (rem << 4) | <u32>v;
+        lineLen++;
+      } else if (lineLen == 0) {
+        break; // no digits: JS's (blank lines, blanks, junk)
+      } else if (c == 13) {
+        st = ST_CSIZE_LF;
+      } else if (c == 59) {
+        st = ST_CEXT;
+      } else break;
+    } else if (st == ST_CEXT) {
+      if (c == 10) {
+        st = rem == 0 ? ST_TRAILER_CR : ST_CDATA;
+        lineLen = 0;
+      } else if (++lineLen > MAX_CHUNK_LINE) break;
+    } else if (st == ST_CSIZE_LF) {
+      if (c != 10) break;
+      st = rem == 0 ? ST_TRAILER_CR : ST_CDATA;
+      lineLen = 0;
+    } else if (st == ST_CEND_CR) {
+      if (c != 13) break;
+      st = ST_CEND_LF;
+    } else if (st == ST_CEND_LF) {
+      if (c != 10) break;
+      st = ST_CSIZE;
+      rem = 0;
+      lineLen = 0;
+    } else if (st == ST_TRAILER_CR) {
+      if (c != 13) break; // trailers: JS's
+      st = ST_TRAILER_LF;
+    } else if (st == ST_TRAILER_LF) {
+      if (c != 10) break;
+      st = ST_START;
+      p++;
+      emitData(id, side, dataFrom, p - dataFrom, ts);
+      dataFrom = p;
+      continue;
+    }
+    p++;
+  }
+  emitData(id, side, dataFrom, p - dataFrom, ts);
+  store<u32>(d + S_STATE, st);
+  store<u32>(d + S_REM, rem);
+  store<u32>(d + S_LINE, lineLen);
+  return p;
+}
+
+// what `head` decided
+let headState: u32 = 0;
+let headRem: u32 = 0;
+
+@inline function isTokenChar(c: u32): bool {
+  // !#$%&'*+-.^_`|~ digits letters
+  if (c >= 97 && c <= 122) return true;
+  if (c >= 65 && c <= 90) return true;
+  if (c >= 48 && c <= 57) return true;
+  return c == 45 || c == 33 || c == 35 || c == 36 || c == 37 || c == 38 || c == 39 || c == 42 || c == 43 || c == 46 || c == 94 || c == 95 || c == 96 || c == 124 || c == 126;
+}
+
+/** ASCII letters lower-cased, for comparing names. */
+@inline function low(c: u32): u32 { return c >= 65 && c <= 90 ? c | 0x20 : c; }
+
+/** Whether [p, p + n) is `name` (lower case, ASCII) in any case. */
+function nameIs(p: u32, n: u32, name: string): bool {
+  if (<u32>name.length != n) return false;
+  for (let i: u32 = 0; i < n; i++) if (low(<u32>load<u8>(p + i)) != <u32>name.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * A head starting at p, read whole with a strict grammar: returns the offset
+ * after it (its HEAD event queued, headState/headRem set), or 0 when JS must
+ * read it (cut by the packet's end, or not strictly well-formed, or framed by
+ * something other than its own Content-Length or chunked coding).
+ */
+function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxHead: u32): u32 {
+  const h0 = nHdrs;
+  let q = p;
+  const lim = e - p > maxHead ? p + maxHead : e;
+  let status: u32 = 0;
+  let v10 = false;
+  if (isRequest) {
+    // METHOD SP target SP HTTP/1.x CRLF; the method in upper-case letters
+    while (q < lim && <u32>load<u8>(q) >= 65 && <u32>load<u8>(q) <= 90) q++;
+    const ml = q - p;
+    if (ml == 0 || ml > 16 || q >= lim || load<u8>(q) != 32) return 0;
+    // HEAD's answer has no body and CONNECT's opens a tunnel: JS pairs those
+    if ((ml == 4 && load<u32>(p) == 0x44414548) || (ml == 7 && load<u32>(p) == 0x4e4e4f43 && load<u8>(p + 4) == 69 && load<u8>(p + 5) == 67 && load<u8>(p + 6) == 84)) return 0;
+    q++;
+    const ts0 = q;
+    while (q < lim) {
+      const c = <u32>load<u8>(q);
+      if (c <= 32 || c >= 127) break;
+      q++;
+    }
+    // the space, then 10 bytes: "HTTP/1.x" CRLF
+    if (q == ts0 || q + 11 > lim || load<u8>(q) != 32) return 0;
+    q++;
+    // "HTTP/1.0" or "HTTP/1.1", CRLF
+    if (load<u32>(q) != 0x50545448 || load<u8>(q + 4) != 47 || load<u8>(q + 5) != 49 || load<u8>(q + 6) != 46) return 0;
+    const minor = <u32>load<u8>(q + 7);
+    if (minor != 48 && minor != 49) return 0;
+    v10 = minor == 48;
+    if (load<u8>(q + 8) != 13 || load<u8>(q + 9) != 10) return 0;
+    q += 10;
+  } else {
+    // HTTP/1.x SP 3DIGIT [SP reason] CRLF
+    if (q + 14 > lim) return 0;
+    if (load<u32>(q) != 0x50545448 || load<u8>(q + 4) != 47 || load<u8>(q + 5) != 49 || load<u8>(q + 6) != 46) return 0;
+    const minor = <u32>load<u8>(q + 7);
+    if ((minor != 48 && minor != 49) || load<u8>(q + 8) != 32) return 0;
+    const x0 = <u32>load<u8>(q + 9) - 48;
+    const x1 = <u32>load<u8>(q + 10) - 48;
+    const x2 = <u32>load<u8>(q + 11) - 48;
+    if (x0 > 9 || x1 > 9 || x2 > 9) return 0;
+    status = x0 * 100 + x1 * 10 + x2;
+    // 1xx (interim, or a switch of protocol) are JS's
+    if (status < 200) return 0;
+    q += 12;
+    const sp = <u32>load<u8>(q);
+    if (sp == 32) {
+      q++;
+      while (q < lim) {
+        const c = <u32>load<u8>(q);
+        if (c < 32 || c >= 127) break;
+        q++;
+      }
+    }
+    if (q + 2 > lim || load<u8>(q) != 13 || load<u8>(q + 1) != 10) return 0;
+    q += 2;
+  }
+  const lineLen = q - 2 - p;
+  let cl: i32 = -1;
+  let chunked = false;
+  let te = false;
+  for (;;) {
+    if (q + 2 > lim) return drop(h0);
+    const ls = q;
+    let c = <u32>load<u8>(q);
+    if (c == 13) {
+      if (load<u8>(q + 1) != 10) return drop(h0);
+      q += 2;
+      break;
+    }
+    // name: token characters, then the colon at once; hashed in lower case
+    let nh: u32 = 2166136261;
+    while (q < lim && isTokenChar(c)) {
+      nh = (nh ^ low(c)) * 16777619;
+      q++;
+      c = <u32>load<u8>(q);
+    }
+    if (q == ls || q >= lim || c != 58) return drop(h0);
+    const ne = q;
+    q++;
+    while (q < lim && (load<u8>(q) == 32 || load<u8>(q) == 9)) q++;
+    const vs = q;
+    // value: visible ASCII, blanks; a CR must end the line
+    while (q < lim) {
+      c = <u32>load<u8>(q);
+      if ((c < 32 && c != 9) || c >= 127) break;
+      q++;
+    }
+    if (q + 2 > lim || c != 13 || load<u8>(q + 1) != 10) return drop(h0);
+    let ve = q;
+    while (ve > vs && (load<u8>(ve - 1) == 32 || load<u8>(ve - 1) == 9)) ve--;
+    q += 2;
+    const nl = ne - ls;
+    const r = HDRS + nHdrs * HDR_SIZE;
+    store<u32>(r, ls - p);
+    store<u32>(r + 4, ne - p);
+    store<u32>(r + 8, vs - p);
+    store<u32>(r + 12, ve - p);
+    store<u32>(r + 16, findName(ls, nl, nh));
+    nHdrs++;
+    if (nl == 14 && nameIs(ls, nl, 'content-length')) {
+      // one Content-Length of 1 to 9 digits; anything else is JS's to judge
+      const vl = ve - vs;
+      if (cl >= 0 || vl == 0 || vl > 9) return drop(h0);
+      let v: i32 = 0;
+      for (let k = vs; k < ve; k++) {
+        const dg = <i32>load<u8>(k) - 48;
+        if (dg < 0 || dg > 9) return drop(h0);
+        v = v * 10 + dg;
+      }
+      cl = v;
+    } else if (nl == 17 && nameIs(ls, nl, 'transfer-encoding')) {
+      // exactly "chunked", once
+      if (te || ve - vs != 7 || load<u32>(vs) != 0x6e756863 || load<u16>(vs + 4) != 0x656b || load<u8>(vs + 6) != 100) return drop(h0);
+      te = true;
+      chunked = true;
+    }
+  }
+  if (chunked && (cl >= 0 || v10)) return drop(h0);
+  if (isRequest) {
+    if (chunked) { headState = ST_CSIZE; headRem = 0; }
+    else if (cl > 0) { headState = ST_BODY; headRem = <u32>cl; }
+    else { headState = ST_START; headRem = 0; }
+  } else if (status == 204 || status == 304) {
+    headState = ST_START; headRem = 0;
+  } else if (chunked) {
+    headState = ST_CSIZE; headRem = 0;
+  } else if (cl > 0) {
+    headState = ST_BODY; headRem = <u32>cl;
+  } else if (cl == 0) {
+    headState = ST_START; headRem = 0;
+  } else {
+    return drop(h0); // delimited by the connection's close: JS's
+  }
+  const ev = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(ev, EV_HEAD);
+  store<u32>(ev + 4, id);
+  store<u32>(ev + 8, side);
+  store<u32>(ev + 12, p);
+  store<u32>(ev + 16, q - p);
+  store<u32>(ev + 20, lineLen);
+  store<u32>(ev + 24, h0);
+  store<u32>(ev + 28, nHdrs - h0);
+  store<u32>(ev + 32, headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0);
+  store<f64>(ev + 40, ts);
+  return q;
+}
+
+@inline function drop(h0: u32): u32 {
+  nHdrs = h0;
+  return 0;
+}
+
+// ---- header names JS has learned (so a head's usual names reach JS as ids, not strings) ----
+let nameBytes: u32 = 0;
+let nameCount: u32 = 0;
+
+/** The id of the name at [p, p + n) (hash `h` of its lower case), or 0 when not learned. */
+function findName(p: u32, n: u32, h: u32): u32 {
+  let i = h & (NAME_SLOTS - 1);
+  for (;;) {
+    const slot = NAME_TABLE + i * 16;
+    const id = load<u32>(slot + 12);
+    if (id == 0) return 0;
+    if (load<u32>(slot) == h && load<u32>(slot + 8) == n) {
+      const at = load<u32>(slot + 4);
+      let k: u32 = 0;
+      while (k < n && low(<u32>load<u8>(p + k)) == <u32>load<u8>(at + k)) k++;
+      if (k == n) return id;
+    }
+    i = (i + 1) & (NAME_SLOTS - 1);
+  }
+  return 0; // (not reached: the table is never more than half full)
+}
+
+/** Learns the lower-case name JS wrote at NAME_IN; returns its id (1, 2, …), or 0 when full. */
+export function learnName(n: u32): u32 {
+  if (n == 0 || n > MAX_NAME || nameCount >= MAX_NAMES || nameBytes + n > NAMES_BYTES) return 0;
+  let h: u32 = 2166136261;
+  for (let k: u32 = 0; k < n; k++) h = (h ^ low(<u32>load<u8>(NAME_IN + k))) * 16777619;
+  if (findName(NAME_IN, n, h) != 0) return 0;
+  const at = NAMES + nameBytes;
+  memory.copy(at, NAME_IN, n);
+  nameBytes += n;
+  let i = h & (NAME_SLOTS - 1);
+  while (load<u32>(NAME_TABLE + i * 16 + 12) != 0) i = (i + 1) & (NAME_SLOTS - 1);
+  const slot = NAME_TABLE + i * 16;
+  store<u32>(slot, h);
+  store<u32>(slot + 4, at);
+  store<u32>(slot + 8, n);
+  store<u32>(slot + 12, ++nameCount);
+  return nameCount;
+}

@@ -1,0 +1,266 @@
+import { readFileSync } from 'node:fs';
+import type { FastFlows, Flow } from './tcp-flows.js';
+import { addHeader, BODY_LEN, CHUNK_SIZE, HttpMessage, START } from './http-stream.js';
+import { requestLine, statusLine } from './start-line.js';
+
+/**
+ * The fast path (assembly/fast-path.ts, in WebAssembly) reads the common case
+ * of an HTTP flow the JS engine has already recognised: packets, in-order TCP
+ * segments, heads and body framing, byte by byte, at several times the JS
+ * engine's speed. JS keeps the meaning: each head becomes an HttpMessage
+ * here, and every other byte the fast path consumed goes to the flow's
+ * HttpStream as it would have from the reassembler, so the JS state is right
+ * at every event. On anything unusual the fast path hands the flow back at the
+ * byte where it stopped (a DEMOTE event, with its TCP state), and the JS engine
+ * reads on from there. The flow is offered again once it is quiet.
+ */
+
+/** The few WebAssembly names used here (the compiler's lib has no WebAssembly types). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+interface Exports {
+  memory: { buffer: ArrayBuffer };
+  inputPtr(): number;
+  scratchPtr(): number;
+  eventsPtr(): number;
+  headersPtr(): number;
+  lastTsPtr(): number;
+  eventCount(): number;
+  clearEvents(): void;
+  takeRetransmitted(): number;
+  promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number): number;
+  demote(id: number): void;
+  demotedNext(side: number): number;
+  demotedAck(side: number): number;
+  demotedAckSeen(): number;
+  packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
+  nameInPtr(): number;
+  learnName(len: number): number;
+}
+
+const TAKEN = 0;
+const FULL = 2;
+const EV_DATA = 1;
+const EV_HEAD = 2;
+const EV_DEMOTE = 3;
+const EVENT_WORDS = 12;
+const INPUT_BYTES = 1 << 20;
+const SCRATCH_BYTES = 1 << 20;
+
+let compiled: object | undefined;
+function wasmModule(): object {
+  // dist/src/fast-path.js → dist/fast-path.wasm (built by the package's build script)
+  compiled ??= new wasm.Module(readFileSync(new URL('../fast-path.wasm', import.meta.url)));
+  return compiled;
+}
+
+const HDR_WORDS = 5;
+/** Longest header name the fast path learns (see `name`). */
+const MAX_NAME = 64;
+
+/** Flows taken over and handed back, process-wide (what tests look at to know the fast path ran). */
+export const fastPathTotals = { promoted: 0, demoted: 0 };
+
+export interface FastPathCounters {
+  retransmittedBytes: number;
+}
+
+export class FastPath implements FastFlows {
+  private readonly w: Exports;
+  private readonly mem: Buffer;
+  private readonly u32: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly input: number;
+  private readonly scratch: number;
+  private readonly events: number;
+  private readonly headers: number;
+  private readonly lastTsAt: number;
+  /** Flows the fast path reads, by id. */
+  private readonly flows: (Flow | undefined)[] = [];
+  private live = 0;
+  /** Header names the fast path has learned, lower case, by id. */
+  private readonly names: string[] = [''];
+  /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
+  trim = 0;
+  flowsPromoted = 0;
+  flowsDemoted = 0;
+
+  constructor(
+    private readonly counters: FastPathCounters,
+    private readonly maxHeaderBytes: number,
+  ) {
+    const inst = new wasm.Instance(wasmModule(), {});
+    this.w = inst.exports as unknown as Exports;
+    const buf = this.w.memory.buffer;
+    this.mem = Buffer.from(buf);
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf);
+    this.input = this.w.inputPtr();
+    this.scratch = this.w.scratchPtr();
+    this.events = this.w.eventsPtr();
+    this.headers = this.w.headersPtr();
+    this.lastTsAt = this.w.lastTsPtr();
+  }
+
+  /** Copies an input slice into the fast path's memory; the reader reads the returned view. */
+  stage(chunk: Buffer): Buffer {
+    if (chunk.length > INPUT_BYTES) return chunk;
+    this.flush();
+    chunk.copy(this.mem, this.input);
+    return this.mem.subarray(this.input, this.input + chunk.length);
+  }
+
+  /**
+   * One captured packet; true when the fast path read it. False: the JS
+   * engine reads it (after the events before it, and skipping `trim` payload
+   * bytes when a DEMOTE says the fast path read those).
+   */
+  packet(buf: Buffer, start: number, end: number, linkType: number, ts: number): boolean {
+    if (this.live === 0) return false;
+    const len = end - start;
+    let addr: number;
+    let copied = false;
+    if (buf.buffer === this.mem.buffer) addr = buf.byteOffset + start;
+    else {
+      // assembled by the reader from two slices: read from the scratch area, before it is reused
+      if (len > SCRATCH_BYTES) return false;
+      this.flush();
+      buf.copy(this.mem, this.scratch, start, end);
+      addr = this.scratch;
+      copied = true;
+    }
+    for (;;) {
+      const r = this.w.packet(addr, len, linkType, ts, this.maxHeaderBytes);
+      if (r === FULL) {
+        this.flush();
+        continue;
+      }
+      if (r !== TAKEN || copied) this.flush();
+      return r === TAKEN;
+    }
+  }
+
+  promote(flow: Flow): boolean {
+    const [d0, d1] = flow.dirs;
+    const id = this.w.promote(
+      flow.v6 ? 1 : 0,
+      flow.a0, flow.a1, flow.a2, flow.a3, flow.ap,
+      flow.b0, flow.b1, flow.b2, flow.b3, flow.bp,
+      flow.client,
+      d0.nextSeq, d1.nextSeq, d0.peerAck, d1.peerAck,
+      (d0.peerAckSeen ? 1 : 0) | (d1.peerAckSeen ? 2 : 0),
+      flow.lastTs,
+    );
+    if (id < 0) return false;
+    flow.fastId = id;
+    this.flows[id] = flow;
+    this.live++;
+    this.flowsPromoted++;
+    fastPathTotals.promoted++;
+    return true;
+  }
+
+  demote(flow: Flow): void {
+    this.flush();
+    const id = flow.fastId;
+    if (id < 0) return;
+    this.w.demote(id);
+    this.restore(flow, this.w.demotedNext(0), this.w.demotedNext(1), this.w.demotedAck(0), this.w.demotedAck(1), this.w.demotedAckSeen());
+  }
+
+  lastTs(flow: Flow): number {
+    return this.f64[(this.lastTsAt >> 3) + flow.fastId]!;
+  }
+
+  /** Reads the queued events into the flows' HTTP streams. */
+  flush(): void {
+    const r = this.w.takeRetransmitted();
+    if (r > 0) this.counters.retransmittedBytes += r;
+    const n = this.w.eventCount();
+    if (n === 0) return;
+    const u = this.u32;
+    const f = this.f64;
+    const mem = this.mem;
+    let e = this.events >> 2;
+    for (let i = 0; i < n; i++, e += EVENT_WORDS) {
+      const kind = u[e]!;
+      const flow = this.flows[u[e + 1]!]!;
+      const ts = f[(e + 10) >> 1]!;
+      if (kind === EV_DATA) {
+        const http = flow.http!;
+        const addr = u[e + 3]!;
+        (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
+      } else if (kind === EV_HEAD) {
+        this.head(flow, e, ts);
+      } else if (kind === EV_DEMOTE) {
+        this.trim = u[e + 3]!;
+        this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
+      }
+    }
+    this.w.clearEvents();
+  }
+
+  private head(flow: Flow, e: number, ts: number): void {
+    const u = this.u32;
+    const addr = u[e + 3]!;
+    const isRequest = u[e + 2] === flow.client;
+    const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
+    const m = new HttpMessage(isRequest, ts);
+    const line = t.slice(0, u[e + 5]!);
+    if (!(isRequest ? requestLine(m, line) : statusLine(m, line))) throw new Error(`fast path: a start line JS does not read: ${JSON.stringify(line.slice(0, 80))}`);
+    let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
+    for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
+      const id = u[h + 4]!;
+      addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
+    }
+    const http = flow.http!;
+    const state = (isRequest ? http.request : http.response).fastHead(m, ts);
+    const expected = u[e + 8]!;
+    if (state !== (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START)) {
+      throw new Error(`fast path: framing differs from JS's for ${JSON.stringify(line.slice(0, 80))}`);
+    }
+  }
+
+  /**
+   * A header name the fast path did not know, lower-cased, and taught to it
+   * so that it hands the name over as an id next time (up to its table's
+   * size: a flood of made-up names is lower-cased each time, as before).
+   */
+  private name(raw: string): string {
+    const lower = raw.toLowerCase();
+    if (lower.length <= MAX_NAME) {
+      const at = this.w.nameInPtr();
+      const n = this.mem.write(lower, at, 'latin1');
+      const id = this.w.learnName(n);
+      if (id !== 0) this.names[id] = lower;
+    }
+    return lower;
+  }
+
+  /** The TCP state of a flow handed back, into its reassemblers. */
+  private restore(flow: Flow, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number): void {
+    const id = flow.fastId;
+    const last = this.f64[(this.lastTsAt >> 3) + id]!;
+    if (last > flow.lastTs) flow.lastTs = last;
+    this.flows[id] = undefined;
+    flow.fastId = -1;
+    this.live--;
+    this.flowsDemoted++;
+    fastPathTotals.demoted++;
+    const [d0, d1] = flow.dirs;
+    d0.nextSeq = next0;
+    d1.nextSeq = next1;
+    if (ackSeen & 1) {
+      d0.peerAck = ack0;
+      d0.peerAckSeen = true;
+    }
+    if (ackSeen & 2) {
+      d1.peerAck = ack1;
+      d1.peerAckSeen = true;
+    }
+  }
+}

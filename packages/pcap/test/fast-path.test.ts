@@ -1,0 +1,76 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Body, Exchange } from '@overhear/model';
+import { corpora, keepAliveConversation, pcapFile } from '@overhear/testkit';
+import { fastPathTotals } from '../src/fast-path.js';
+import { ingestBytes, ingestFile, type Ingested } from './helpers.js';
+
+// The fast path (WebAssembly) must give exactly what the JS engine gives, on
+// every capture and every mutation of one: exchanges, bodies, flags and stats.
+
+const body = (b: Body | undefined): unknown => b && { length: b.length, truncated: b.truncated, bytes: Buffer.from(b.bytes).toString('base64') };
+const canon = (ex: Exchange): unknown => ({
+  ...ex,
+  flags: ex.flags,
+  request: { ...ex.request, body: body(ex.request.body) },
+  response: ex.response && { ...ex.response, body: body(ex.response.body) },
+});
+function same(js: Ingested, fast: Ingested, what: string): void {
+  assert.equal(fast.exchanges.length, js.exchanges.length, `${what}: exchanges`);
+  for (let i = 0; i < js.exchanges.length; i++) assert.deepEqual(canon(fast.exchanges[i]!), canon(js.exchanges[i]!), `${what}: exchange ${i}`);
+  assert.deepEqual(fast.stats, js.stats, `${what}: stats`);
+}
+
+describe('fast path (WebAssembly) against the JS engine', () => {
+  it('generated keep-alive connections, segmented and disturbed: the same exchanges, bodies, flags and stats', async () => {
+    const N = Number(process.env.FAST_N ?? 150);
+    const seed0 = Number(process.env.FAST_SEED ?? 20261123);
+    const before = fastPathTotals.promoted;
+    for (let i = 0; i < N; i++) {
+      const seed = seed0 + i;
+      // several connections interleaved in one capture
+      const conns = [keepAliveConversation(seed, 40000), keepAliveConversation(seed + 7919, 40001), keepAliveConversation(seed + 104729, 40002)];
+      const pkts = conns.flat().sort((a, b) => a.tsMs - b.tsMs);
+      const file = pcapFile(pkts);
+      const chunk = i % 3 === 0 ? 97 : 65_536; // small chunks: packets straddle them
+      const js = await ingestBytes(file, `gen-${seed}.pcap`, chunk, undefined, 'js');
+      const fast = await ingestBytes(file, `gen-${seed}.pcap`, chunk, undefined, 'fast');
+      same(js, fast, `seed ${seed}`);
+    }
+    assert.ok(fastPathTotals.promoted - before > N, `the fast path took over ${fastPathTotals.promoted - before} flows`);
+  });
+
+  it('every capture of the corpora and captures/', { skip: !corpora() && 'corpora absent' }, async () => {
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(pcap|pcapng|cap|trace)$/.test(n)) files.push(p);
+      }
+    };
+    walk(corpora()!);
+    walk(join(import.meta.dirname, '../../../../captures'));
+    const before = fastPathTotals.promoted;
+    let compared = 0;
+    for (const f of files.sort()) {
+      let js: Ingested;
+      try {
+        js = await ingestFile(f, undefined, 'js');
+      } catch (e) {
+        await assert.rejects(ingestFile(f, undefined, 'fast'), { message: (e as Error).message }, f);
+        continue;
+      }
+      same(js, await ingestFile(f, undefined, 'fast'), relative(corpora()!, f));
+      // and with the records straddling small chunks (the fast path reads those from its scratch area)
+      if (compared++ % 4 === 0) {
+        const bytes = readFileSync(f);
+        same(await ingestBytes(bytes, f, 333, undefined, 'js'), await ingestBytes(bytes, f, 333, undefined, 'fast'), `${relative(corpora()!, f)} in 333-byte chunks`);
+      }
+    }
+    assert.ok(files.length >= 200, `${files.length} captures`);
+    assert.ok(fastPathTotals.promoted - before >= 50, `the fast path took over ${fastPathTotals.promoted - before} flows`);
+  });
+});
