@@ -1,6 +1,6 @@
 import { paramNameFor, wordParamName } from './param-name.js';
 import { classifySegment, isReservedWord, type SegmentKind } from './segment-kind.js';
-import { skeleton, type Skeleton } from './path-skeleton.js';
+import { HOLE_STRIDE, LiteralRuns, skeleton, type Skeleton } from './path-skeleton.js';
 import { maskSimilarity, shapeCluster, shapeMask, WEAK } from './response-shape.js';
 
 /**
@@ -298,10 +298,9 @@ export class PathTemplater {
   }
 
   template(host: string, path: string, evidence?: TemplateEvidence): TemplateResult {
-    const sk = skeleton(path);
-    const fastKey = sk ? `${host}\u0000${sk.key}` : undefined;
-    if (fastKey !== undefined) {
-      const hit = this.fast.get(fastKey)?.apply(path, sk!);
+    const sk = skeleton(host, path);
+    if (sk) {
+      const hit = this.fast.get(sk.hash)?.apply(host, path, sk);
       if (hit) return hit;
     }
     const w = new Walk(splitPath(path), evidence, this);
@@ -320,11 +319,11 @@ export class PathTemplater {
       steps = match(root, w, 0, []) ?? this.learn(root, w);
     }
     const result = build(w, steps);
-    if (fastKey !== undefined && !learned) {
-      const f = FastWalk.of(root, w, steps, result, sk!);
+    if (sk && !learned) {
+      const f = FastWalk.of(root, w, steps, result, host, path, sk);
       if (f) {
         if (this.fast.size >= FAST_MAX) this.fast.clear();
-        this.fast.set(fastKey, f);
+        this.fast.set(sk.hash, f);
       }
     }
     return result;
@@ -335,7 +334,7 @@ export class PathTemplater {
    * and UUID segments). Valid while the tree does not change: emptied when it
    * learns, settles or is told templates.
    */
-  private readonly fast = new Map<string, FastWalk>();
+  private readonly fast = new Map<number, FastWalk>();
 
   /**
    * Decides, from all the evidence gathered so far, which sibling words are
@@ -955,12 +954,15 @@ class FastWalk {
     private readonly params: Array<{ name: string; kind: SegmentKind; hole: number; value: string }>,
     /** Per hole: the node whose literal children a value must not name. */
     private readonly parents: TrieNode[],
+    /** The host and skeleton it was made for (a digest only says a path may share it). */
+    private readonly host: string,
+    private readonly literals: LiteralRuns,
   ) {}
 
-  static of(root: TrieNode, w: Walk, steps: TrieNode[], r: TemplateResult, sk: Skeleton): FastWalk | undefined {
+  static of(root: TrieNode, w: Walk, steps: TrieNode[], r: TemplateResult, host: string, path: string, sk: Skeleton): FastWalk | undefined {
     const holeAt = new Map<number, number>();
-    for (let h = 0; h < sk.holes.length; h += 3) holeAt.set(sk.holes[h]!, h / 3);
-    const parents: Array<TrieNode | undefined> = new Array(sk.holes.length / 3);
+    for (let h = 0; h < sk.holes.length; h += HOLE_STRIDE) holeAt.set(sk.holes[h]!, h / HOLE_STRIDE);
+    const parents: Array<TrieNode | undefined> = new Array(sk.holes.length / HOLE_STRIDE);
     const params: Array<{ name: string; kind: SegmentKind; hole: number; value: string }> = [];
     let p = 0;
     for (let i = 0; i < steps.length; i++) {
@@ -981,15 +983,20 @@ class FastWalk {
       params.push({ name: got.name, kind: got.kind, hole: hole ?? -1, value: got.value });
     }
     for (const x of parents) if (!x) return undefined;
-    return new FastWalk(r.template, params, parents as TrieNode[]);
+    return new FastWalk(r.template, params, parents as TrieNode[], host, new LiteralRuns(path, sk));
   }
 
-  apply(path: string, sk: Skeleton): TemplateResult | undefined {
+  apply(host: string, path: string, sk: Skeleton): TemplateResult | undefined {
+    if (host !== this.host || !this.literals.match(path, sk)) return undefined;
     const holes = sk.holes;
-    for (let h = 0; h < holes.length; h += 3) {
-      if (this.parents[h / 3]!.literals.has(path.slice(holes[h + 1]!, holes[h + 2]!))) return undefined;
+    const values: string[] = [];
+    for (let h = 0; h < holes.length; h += HOLE_STRIDE) {
+      const value = path.slice(holes[h + 1]!, holes[h + 2]!);
+      const literals = this.parents[h / HOLE_STRIDE]!.literals;
+      if (literals.size > 0 && literals.has(value)) return undefined;
+      values.push(value);
     }
-    const params = this.params.map((q) => ({ name: q.name, value: q.hole < 0 ? q.value : path.slice(holes[q.hole * 3 + 1]!, holes[q.hole * 3 + 2]!), kind: q.kind }));
+    const params = this.params.map((q) => ({ name: q.name, value: q.hole < 0 ? q.value : values[q.hole]!, kind: q.kind }));
     return { template: this.template, params };
   }
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PathTemplater, segmentKind } from '../src/index.js';
+import { LiteralRuns, skeleton } from '../src/path-skeleton.js';
 
 test('segment kinds: identifiers are parameters, words and versions are not', () => {
   const cases: Array<[string, string]> = [
@@ -96,5 +97,23 @@ test('reused walks answer what walking answers: versions, literal numbers beside
     const x = t.template('h', `/teams/${a}/members/${b}`, ev);
     assert.equal(x.template, '/teams/{teamId}/members/{memberId}');
     assert.deepEqual(x.params.map((p) => p.value), [a, b]);
+  }
+});
+
+test('paths whose skeletons share a digest are told apart by their text', () => {
+  // Same length and same first, middle and last characters in every literal segment: one digest.
+  const a = skeleton('h', '/p/abcde/17')!;
+  const b = skeleton('h', '/p/axcde/42')!;
+  assert.equal(a.hash, b.hash);
+  const runs = new LiteralRuns('/p/abcde/17', a);
+  assert.equal(runs.match('/p/abcde/42', skeleton('h', '/p/abcde/42')!), true);
+  assert.equal(runs.match('/p/axcde/42', b), false);
+  assert.equal(runs.match('/p/abcde/420', skeleton('h', '/p/abcde/420')!), false);
+  const t = new PathTemplater();
+  t.learnTemplate('h', '/p/abcde/{n}');
+  t.learnTemplate('h', '/p/axcde/{m}');
+  for (let i = 0; i < 50; i++) {
+    assert.equal(t.template('h', `/p/abcde/${10 + i}`).template, '/p/abcde/{n}');
+    assert.equal(t.template('h', `/p/axcde/${10 + i}`).template, '/p/axcde/{m}');
   }
 });
