@@ -25,37 +25,44 @@ export interface Credential {
   name?: string;
 }
 
-export function credentials(ex: Exchange): Credential[] {
-  const found: Credential[] = [];
+/** Every request is looked at: the common answers are shared, not made per request. */
+const NONE: readonly Credential[] = Object.freeze([]);
+const BY_SCHEME: Partial<Record<AuthScheme, Credential>> = { bearer: Object.freeze({ scheme: 'bearer' }), basic: Object.freeze({ scheme: 'basic' }), digest: Object.freeze({ scheme: 'digest' }) };
+
+export function credentials(ex: Exchange): readonly Credential[] {
+  let found: Credential[] | undefined;
   // indexed loops, names tested without hashing them: this runs on every exchange
   const headers = ex.request.headers;
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i]!;
     if (name === 'authorization' || name === 'proxy-authorization') {
       const scheme = authScheme(value);
-      if (scheme === 'bearer' || scheme === 'basic' || scheme === 'digest') add(found, scheme);
-      else if (value.trim()) add(found, looksLikeKey(value) ? 'api-key-header' : 'other', name);
+      if (scheme === 'bearer' || scheme === 'basic' || scheme === 'digest') found = add(found, scheme);
+      else if (value.trim()) found = add(found, looksLikeKey(value) ? 'api-key-header' : 'other', name);
     } else if (name === 'cookie') {
       for (const part of value.split(';')) {
         const eq = part.indexOf('=');
         const cname = (eq < 0 ? part : part.slice(0, eq)).trim();
-        if (cname && SESSION_COOKIE.test(cname) && part.slice(eq + 1).trim()) add(found, 'session-cookie', cname);
+        if (cname && SESSION_COOKIE.test(cname) && part.slice(eq + 1).trim()) found = add(found, 'session-cookie', cname);
       }
     } else if (API_KEY_HEADERS.has(name) && value.trim()) {
-      add(found, 'api-key-header', name);
+      found = add(found, 'api-key-header', name);
     }
   }
   const query = ex.request.query;
   for (let i = 0; i < query.length; i++) {
     const [name, value] = query[i]!;
-    if (value && API_KEY_QUERY.hasIgnoringCase(name)) add(found, 'api-key-query', name);
+    if (value && API_KEY_QUERY.hasIgnoringCase(name)) found = add(found, 'api-key-query', name);
   }
-  return found;
+  return found ?? NONE;
 }
 
-function add(found: Credential[], scheme: AuthScheme, name?: string): void {
-  for (const c of found) if (c.scheme === scheme && c.name === name) return;
-  found.push(name === undefined ? { scheme } : { scheme, name });
+function add(found: Credential[] | undefined, scheme: AuthScheme, name?: string): Credential[] {
+  const c = name === undefined ? (BY_SCHEME[scheme] ?? { scheme }) : { scheme, name };
+  if (!found) return [c];
+  for (const f of found) if (f.scheme === scheme && f.name === name) return found;
+  found.push(c);
+  return found;
 }
 
 /** The first word of an Authorization value, lower-cased ("Bearer abc" → "bearer"), without regular expressions: this runs on every request. */

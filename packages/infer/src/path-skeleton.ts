@@ -37,7 +37,10 @@ export function skeleton(host: string, path: string): Skeleton | undefined {
     let end = path.indexOf('/', from);
     if (end < 0) end = n;
     const shape = holeShape(path, from, end);
-    if (shape) (holes ??= []).push(seg, from, end, shape);
+    if (shape) {
+      if (holes) holes.push(seg, from, end, shape);
+      else holes = [seg, from, end, shape];
+    }
     h = mix(h, shape ? shape : code(path, from, end));
     seg++;
     if (seg > 64) return undefined;

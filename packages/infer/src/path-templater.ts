@@ -989,14 +989,17 @@ class FastWalk {
   apply(host: string, path: string, sk: Skeleton): TemplateResult | undefined {
     if (host !== this.host || !this.literals.match(path, sk)) return undefined;
     const holes = sk.holes;
-    const values: string[] = [];
-    for (let h = 0; h < holes.length; h += HOLE_STRIDE) {
-      const value = path.slice(holes[h + 1]!, holes[h + 2]!);
-      const literals = this.parents[h / HOLE_STRIDE]!.literals;
-      if (literals.size > 0 && literals.has(value)) return undefined;
-      values.push(value);
+    // every hole is one parameter's value
+    const params: TemplateResult['params'] = new Array(this.params.length);
+    for (let i = 0; i < params.length; i++) {
+      const q = this.params[i]!;
+      const value = q.hole < 0 ? q.value : path.slice(holes[q.hole * HOLE_STRIDE + 1]!, holes[q.hole * HOLE_STRIDE + 2]!);
+      if (q.hole >= 0) {
+        const literals = this.parents[q.hole]!.literals;
+        if (literals.size > 0 && literals.has(value)) return undefined;
+      }
+      params[i] = { name: q.name, value, kind: q.kind };
     }
-    const params = this.params.map((q) => ({ name: q.name, value: q.hole < 0 ? q.value : values[q.hole]!, kind: q.kind }));
     return { template: this.template, params };
   }
 }

@@ -11,7 +11,6 @@ import type {
   ParamLocation,
   ParamObservation,
   SensitiveObservation,
-  ConsumerObservation,
 } from '@overhear/model';
 import { MAX_BODY_VARIANTS_PER_ENDPOINT, MAX_ROWS_PER_ENDPOINT, OVERFLOW_PATH, overflowHost } from '@overhear/model';
 import {
@@ -46,7 +45,22 @@ import { ConsumerCounts } from './consumer-counts.js';
 export interface Detection {
   sensitive: Array<Omit<SensitiveObservation, 'count' | 'firstSeen' | 'lastSeen'>>;
   findings: Array<Pick<FindingObservation, 'rule' | 'severity' | 'owasp' | 'evidence'>>;
-  consumers: Array<Pick<ConsumerObservation, 'kind' | 'id'>>;
+}
+
+/**
+ * What `observe` reports for every exchange: findings, and who calls. Every
+ * field is always there (one object shape for every exchange: this runs on
+ * all of them).
+ */
+export interface Observation {
+  findings: Readonly<Detection['findings']>;
+  /** The client-ip consumer id (redacted), when the source knows the client. */
+  clientId: string | undefined;
+  /** The user-agent consumer id (its family), when the request names one. */
+  userAgentId: string | undefined;
+  /** The request's credential as sent (raw, in memory only): see `credentialId`. */
+  credential: string | undefined;
+  credentialKind: CredentialKind;
 }
 
 export interface ExchangeContext {
@@ -64,8 +78,7 @@ export interface ExchangeContext {
  * sensitive data and per-exchange findings.
  */
 export interface Detector {
-  /** `credential` is the request's credential as sent (raw, in memory only): see `credentialId`. */
-  observe(ex: Exchange): Pick<Detection, 'consumers' | 'findings'> & { credential?: string; credentialKind?: CredentialKind };
+  observe(ex: Exchange): Observation;
   analyse(ex: Exchange, ctx: ExchangeContext): Pick<Detection, 'sensitive' | 'findings'>;
   /**
    * The consumer id (keyed hash) of a credential from `observe`. Asked once per
@@ -454,7 +467,8 @@ export class Analyzer {
     const creds = credentials(ex);
     if (creds.length === 0) bump(ep.auth, 'none');
     // "scheme:name" keeps which header, query parameter or cookie carries a key (for the OpenAPI security schemes); names come from traffic.
-    for (const c of creds) {
+    for (let i = 0; i < creds.length; i++) {
+      const c = creds[i]!;
       // beyond the cap a new name is counted under its bare scheme: no request goes uncounted
       const k = c.name === undefined ? c.scheme : `${c.scheme}:${c.name}`;
       bump(ep.auth, ep.auth.size < MAX_ROWS_PER_ENDPOINT || ep.auth.has(k) ? k : c.scheme);
@@ -463,8 +477,9 @@ export class Analyzer {
     const observed = overflow ? undefined : this.detector?.observe(ex);
     if (observed) {
       this.addFindings(ep, observed.findings, t);
-      for (const c of observed.consumers) if (c.kind !== 'credential') ep.consumers.add(c.kind, c.id, t);
-      if (observed.credential !== undefined) ep.consumers.addCredential(observed.credential, t, this.credentialId, observed.credentialKind ?? 'authorization');
+      if (observed.clientId !== undefined) ep.consumers.add('client-ip', observed.clientId, t);
+      if (observed.userAgentId !== undefined) ep.consumers.add('user-agent', observed.userAgentId, t);
+      if (observed.credential !== undefined) ep.consumers.addCredential(observed.credential, t, this.credentialId, observed.credentialKind);
     }
 
     if (overflow) {
@@ -512,8 +527,9 @@ export class Analyzer {
   }
 
   /** Findings with the same rule and evidence key are one, counted; the worst severity and the union of listed types are kept. */
-  private addFindings(ep: EndpointAggregate, findings: Detection['findings'], t: number): void {
-    for (const f of findings) {
+  private addFindings(ep: EndpointAggregate, findings: Readonly<Detection['findings']>, t: number): void {
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i]!;
       const key = findingKey(f.evidence);
       const c = ep.findings.get(`${f.rule}\u0000${key}`);
       if (c) {

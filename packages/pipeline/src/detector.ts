@@ -1,6 +1,6 @@
 import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
 import { ANALYSIS_RULES, CredentialStuffingDetector, EVERY_EXCHANGE_RULES, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
-import type { CredentialKind, Detection, Detector } from './analyzer.js';
+import type { CredentialKind, Detection, Detector, Observation } from './analyzer.js';
 import { hash53 } from './string-hash.js';
 
 export interface DetectorOptions {
@@ -13,14 +13,18 @@ export interface DetectorOptions {
 /** Most entries kept by each memo below; one is emptied when full (a flood of distinct values only costs recomputation). */
 const MEMO_MAX = 10_000;
 
-function memo<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+function memo<K, V>(m: Map<K, V>, key: K, make: (key: K) => V): V {
   let v = m.get(key);
   if (v === undefined) {
     if (m.size >= MEMO_MAX) m.clear();
-    m.set(key, (v = make()));
+    m.set(key, (v = make(key)));
   }
   return v;
 }
+
+/** What most exchanges raise in `observe` (shared: nothing allocated per exchange). */
+const NO_FINDINGS: Observation['findings'] = Object.freeze([]);
+const NO_MATCHES: Parameters<typeof evaluateRules>[1] = Object.freeze([]);
 
 /** Statuses a failed login answers with: only these can be part of a credential-stuffing flood. */
 const FAILED_LOGIN = new Set([400, 401, 403, 429]);
@@ -49,28 +53,22 @@ export function createDetector(opts: DetectorOptions): Detector {
   /** The exchange `observe` scanned last (a failed login), so that `analyse` does not scan it again. */
   let scanned: { ex: Exchange; matches: ReturnType<typeof scan> } | undefined;
   const toFinding = (h: RuleHit): Detection['findings'][number] => ({ rule: h.rule, severity: h.severity, owasp: h.owasp, evidence: h.evidence });
+  // made once, not per call: the client and user agent change from one exchange to the next when connections interleave
+  const clientId = (ip: string): string => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`;
 
   return {
     observe(ex) {
-      const consumers: Detection['consumers'] = [];
       const client = ex.client;
-      if (client) {
-        if (client !== lastClient) {
-          const ip = client.ip;
-          lastClient = client;
-          lastClientId = memo(clientIds, ip, () => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`);
-        }
-        consumers.push({ kind: 'client-ip', id: lastClientId });
+      if (client && client !== lastClient) {
+        lastClient = client;
+        lastClientId = memo(clientIds, client.ip, clientId);
       }
       const ua = headerValue(ex.request.headers, 'user-agent');
-      if (ua) {
-        if (ua !== lastAgent) {
-          lastAgent = ua;
-          lastAgentId = memo(agentFamilies, ua, () => userAgentFamily(ua));
-        }
-        consumers.push({ kind: 'user-agent', id: lastAgentId });
+      if (ua && ua !== lastAgent) {
+        lastAgent = ua;
+        lastAgentId = memo(agentFamilies, ua, userAgentFamily);
       }
-      let findings: Detection['findings'] = [];
+      let findings = NO_FINDINGS;
       scanned = undefined;
       if (FAILED_LOGIN.has(ex.response?.status ?? 0) && ex.request.body?.bytes.length) {
         // A failed login with a body: every one counts toward a flood, so this one is scanned even when not analysed in full.
@@ -79,10 +77,11 @@ export function createDetector(opts: DetectorOptions): Detector {
         findings = stuffing.observe(ex, matches).map(toFinding);
       }
       // rules that need no scan and cost little run here, on every exchange: sampling cannot hide what they see
-      const cheap = evaluateRules(ex, [], rules, EVERY_EXCHANGE_RULES);
+      const cheap = evaluateRules(ex, NO_MATCHES, rules, EVERY_EXCHANGE_RULES);
       if (cheap.length) findings = [...findings, ...cheap.map(toFinding)];
-      const credential = credentialSource(ex);
-      return credential === undefined ? { consumers, findings } : { consumers, findings, credential: credential.value, credentialKind: credential.kind };
+      const out: Observation = { findings, clientId: client ? lastClientId : undefined, userAgentId: ua ? lastAgentId : undefined, credential: undefined, credentialKind: 'authorization' };
+      credentialSource(ex, out);
+      return out;
     },
     credentialId(value, kind) {
       return memo(credentialIds[kind], hash53(value), () => {
@@ -102,25 +101,29 @@ export function createDetector(opts: DetectorOptions): Detector {
 }
 
 /**
- * The credential a request presents (the raw Authorization value, key or
- * session cookie value), or undefined. Only ever hashed. Values are handed
- * on as they are, not joined with their kind: a new string per request would
- * cost more than the rest of counting a caller.
+ * Sets the credential a request presents (the raw Authorization value, key
+ * or session cookie value) and its kind, when it presents one. Only ever
+ * hashed. Values are handed on as they are, not joined with their kind: a new
+ * string per request would cost more than the rest of counting a caller.
  */
-function credentialSource(ex: Exchange): { kind: CredentialKind; value: string } | undefined {
+function credentialSource(ex: Exchange, out: Observation): void {
   const auth = headerValue(ex.request.headers, 'authorization');
-  if (auth) return { kind: 'authorization', value: auth };
+  if (auth) return set(out, 'authorization', auth);
   for (const name of API_KEY_HEADERS) {
     const v = headerValue(ex.request.headers, name);
-    if (v) return { kind: 'key', value: v };
+    if (v) return set(out, 'key', v);
   }
-  for (const [k, v] of ex.request.query) if (API_KEY_QUERY.test(k) && v) return { kind: 'key', value: v };
+  for (const [k, v] of ex.request.query) if (API_KEY_QUERY.test(k) && v) return set(out, 'key', v);
   const cookie = headerValue(ex.request.headers, 'cookie');
   if (cookie) {
     const m = SESSION_COOKIE.exec(cookie);
-    if (m) return { kind: 'session', value: m[2]! };
+    if (m) return set(out, 'session', m[2]!);
   }
-  return undefined;
+}
+
+function set(out: Observation, kind: CredentialKind, value: string): void {
+  out.credentialKind = kind;
+  out.credential = value;
 }
 
 const API_KEY_HEADERS = ['x-api-key', 'api-key', 'apikey', 'x-auth-token', 'x-access-token'];

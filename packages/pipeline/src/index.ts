@@ -1,4 +1,4 @@
-export { Analyzer, DEFAULT_MAX_ENDPOINTS_PER_HOST, DEFAULT_MAX_HOSTS_PER_SERVER, OVERFLOW_PATH, type Detector, type Detection, type ExchangeContext, type AnalyzerOptions } from './analyzer.js';
+export { Analyzer, DEFAULT_MAX_ENDPOINTS_PER_HOST, DEFAULT_MAX_HOSTS_PER_SERVER, OVERFLOW_PATH, type Detector, type Detection, type Observation, type ExchangeContext, type AnalyzerOptions } from './analyzer.js';
 export { ingestPath, openCatalog, type IngestSummary, type IngestOptions } from './ingest.js';
 export { openInput, hashFile, type Input } from './input.js';
 export { sniffFormat, type InputFormat } from './sniff.js';
