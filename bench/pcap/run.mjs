@@ -32,9 +32,9 @@ const bytes = statSync(file).size;
 const pin = !args.includes('--no-pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS (MB) and stdout. */
-function timed(cmd, cmdArgs, { countLines = false } = {}) {
+function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
   return new Promise((res, rej) => {
-    const p = spawn('/usr/bin/time', ['-v', ...(pin ? ['taskset', '-c', '0'] : []), cmd, ...cmdArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('/usr/bin/time', ['-v', ...(pin ? ['taskset', '-c', '0'] : []), cmd, ...cmdArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let lines = 0;
     let stderr = '';
@@ -81,6 +81,19 @@ for (let i = 0; i < 3; i++) {
 }
 console.log(`readCapture runs: ${runs.join('; ')}`);
 rows.push({ what: '@overhear/pcap readCapture (parse to exchanges, best of 3)', s: ours.seconds, rss: ours.rssMB, ex: parsed.exchanges, cpu: parsed.cpuMs / 1000 });
+
+// 1b. the same with the JS engine only (no WebAssembly fast path), best of 2: what the fast path gains
+{
+  let best;
+  for (let i = 0; i < 2; i++) {
+    const r = await timed(process.execPath, [join(here, 'parse-only.mjs'), file], { env: { OVERHEAR_PCAP_ENGINE: 'js' } });
+    if (r.code === 0 && (!best || r.seconds < best.seconds)) best = r;
+  }
+  if (best) {
+    const p = JSON.parse(best.stdout);
+    rows.push({ what: "  the same, JS engine only (engine: 'js'; best of 2)", s: best.seconds, rss: best.rssMB, ex: p.exchanges, cpu: p.cpuMs / 1000 });
+  }
+}
 
 // 2. tshark, same file
 let tshark;

@@ -19,8 +19,8 @@
 const INPUT: u32 = 1 << 20; // JS stages input here (1 MiB)
 const SCRATCH: u32 = 2 << 20; // a packet JS assembled elsewhere (up to 1 MiB)
 const EVENTS: u32 = 4 << 20;
-const EVENT_SIZE: u32 = 48;
-const MAX_EVENTS: u32 = 65536; // 3 MiB
+const EVENT_SIZE: u32 = 64;
+const MAX_EVENTS: u32 = 65536; // 4 MiB
 const HDRS: u32 = 8 << 20;
 const HDR_SIZE: u32 = 20;
 const MAX_HDRS: u32 = 100000; // 2 MiB
@@ -48,11 +48,12 @@ export function maxFlows(): u32 { return MAX_FLOWS; }
 export function nameInPtr(): u32 { return NAME_IN; }
 
 // ---- events (EVENT_SIZE bytes each) ----
-// 0 kind, 4 flow id, 8 side (0: a→b, 1: b→a), 12 address, 16 length,
+// 0 kind, 4 flow id, 8 side (0: a→b, 1: b→a), 12 address, 16 length, 56 ts (f64),
 // HEAD: 20 first line length, 24 first header record (HDR_SIZE bytes each: name start
 // and end, value start and end within the head, id of the name if learned else 0),
-// 28 header count, 32 framing
-// decided (0 none or complete, 1 Content-Length, 2 chunked); 40 ts (f64)
+// 28 header count, 32 framing decided (0 none or complete, 1 Content-Length,
+// 2 chunked), 36 method id (METHODS) or status, 40 and 44 target or reason start
+// and end within the head, 48 minor version
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits)
 export const EV_DATA: u32 = 1;
@@ -364,6 +365,59 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   return TAKEN;
 }
 
+// ---- classic pcap records, read here while they are whole and their packets are ours ----
+export const RECORDS_END: u32 = 0; // no whole record left, or the next one is JS's to judge (its claimed length)
+export const RECORDS_SLOW: u32 = 1; // the next record's packet is JS's (not consumed; a DEMOTE may be queued)
+export const RECORDS_FULL: u32 = 2; // no room for the next record's events
+export const RECORDS_SWEEP: u32 = 3; // consumed up to a packet after which the idle sweep is due
+let recStatus: u32 = 0;
+let recPackets: u32 = 0;
+let recMaxTs: f64 = 0;
+let recLastTs: f64 = 0;
+export function recordsStatus(): u32 { return recStatus; }
+export function recordsPackets(): u32 { return recPackets; }
+export function recordsMaxTs(): f64 { return recMaxTs; }
+export function recordsLastTs(): f64 { return recLastTs; }
+
+/**
+ * Reads the classic pcap records at [addr, addr + len) (byte order `le`,
+ * nanosecond timestamps `ns`) for as long as their packets are the fast
+ * path's. Returns the bytes consumed; why it stopped is `recordsStatus()`.
+ * `lastSweep`: when JS last swept for idle flows (it sweeps 10 s of capture time later).
+ */
+export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, maxPacket: u32, maxHead: u32, lastSweep: f64): u32 {
+  let p = addr;
+  const end = addr + len;
+  recPackets = 0;
+  recMaxTs = 0;
+  recStatus = RECORDS_END;
+  while (p + 16 <= end) {
+    const incl = le ? load<u32>(p + 8) : bswap<u32>(load<u32>(p + 8));
+    if (incl > maxPacket || p + 16 + incl > end) break;
+    const sec = le ? load<u32>(p) : bswap<u32>(load<u32>(p));
+    const frac = le ? load<u32>(p + 4) : bswap<u32>(load<u32>(p + 4));
+    const ts = <f64>sec * 1000 + (ns ? <f64>frac / 1000000 : <f64>frac / 1000);
+    const r = packet(p + 16, incl, linkType, ts, maxHead);
+    if (r == FULL) {
+      recStatus = RECORDS_FULL;
+      break;
+    }
+    if (r != TAKEN) {
+      recStatus = RECORDS_SLOW;
+      break;
+    }
+    p += 16 + incl;
+    recPackets++;
+    if (ts > recMaxTs) recMaxTs = ts;
+    recLastTs = ts;
+    if (ts - lastSweep > 10000) {
+      recStatus = RECORDS_SWEEP;
+      break;
+    }
+  }
+  return p - addr;
+}
+
 function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   const e = EVENTS + nEvents++ * EVENT_SIZE;
   demote(id);
@@ -372,7 +426,7 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   store<u32>(e + 12, consumed);
   // the TCP state, as `demote` left it
   memory.copy(e + 16, STATE, 20);
-  store<f64>(e + 40, ts);
+  store<f64>(e + 56, ts);
   return SLOW;
 }
 
@@ -392,7 +446,7 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   store<u32>(e + 8, side);
   store<u32>(e + 12, p);
   store<u32>(e + 16, n);
-  store<f64>(e + 40, ts);
+  store<f64>(e + 56, ts);
 }
 
 @inline function hexDigit(c: u32): i32 {
@@ -523,6 +577,9 @@ function nameIs(p: u32, n: u32, name: string): bool {
 function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxHead: u32): u32 {
   const h0 = nHdrs;
   let q = p;
+  let methodId: u32 = 0;
+  let lineA: u32 = p;
+  let lineB: u32 = p;
   const lim = e - p > maxHead ? p + maxHead : e;
   let status: u32 = 0;
   let v10 = false;
@@ -533,6 +590,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     if (ml == 0 || ml > 16 || q >= lim || load<u8>(q) != 32) return 0;
     // HEAD's answer has no body and CONNECT's opens a tunnel: JS pairs those
     if ((ml == 4 && load<u32>(p) == 0x44414548) || (ml == 7 && load<u32>(p) == 0x4e4e4f43 && load<u8>(p + 4) == 69 && load<u8>(p + 5) == 67 && load<u8>(p + 6) == 84)) return 0;
+    methodId = methodOf(p, ml);
     q++;
     const ts0 = q;
     while (q < lim) {
@@ -540,6 +598,8 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
       if (c <= 32 || c >= 127) break;
       q++;
     }
+    lineA = ts0;
+    lineB = q;
     // the space, then 10 bytes: "HTTP/1.x" CRLF
     if (q == ts0 || q + 11 > lim || load<u8>(q) != 32) return 0;
     q++;
@@ -556,6 +616,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     if (load<u32>(q) != 0x50545448 || load<u8>(q + 4) != 47 || load<u8>(q + 5) != 49 || load<u8>(q + 6) != 46) return 0;
     const minor = <u32>load<u8>(q + 7);
     if ((minor != 48 && minor != 49) || load<u8>(q + 8) != 32) return 0;
+    v10 = minor == 48;
     const x0 = <u32>load<u8>(q + 9) - 48;
     const x1 = <u32>load<u8>(q + 10) - 48;
     const x2 = <u32>load<u8>(q + 11) - 48;
@@ -574,6 +635,11 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
       }
     }
     if (q + 2 > lim || load<u8>(q) != 13 || load<u8>(q + 1) != 10) return 0;
+    // the reason phrase, trimmed (as JS's status line does)
+    lineA = p + 13 < q ? p + 13 : q;
+    lineB = q;
+    while (lineA < lineB && load<u8>(lineA) == 32) lineA++;
+    while (lineB > lineA && load<u8>(lineB - 1) == 32) lineB--;
     q += 2;
   }
   const lineLen = q - 2 - p;
@@ -663,8 +729,31 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   store<u32>(ev + 24, h0);
   store<u32>(ev + 28, nHdrs - h0);
   store<u32>(ev + 32, headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0);
-  store<f64>(ev + 40, ts);
+  store<u32>(ev + 36, isRequest ? methodId : status);
+  store<u32>(ev + 40, lineA - p);
+  store<u32>(ev + 44, lineB - p);
+  store<u32>(ev + 48, v10 ? 0 : 1);
+  store<f64>(ev + 56, ts);
   return q;
+}
+
+/** Methods JS knows as constants (fast-path.ts METHODS, same order); 0 for another. */
+function methodOf(p: u32, n: u32): u32 {
+  const w = load<u32>(p);
+  if (n == 3) {
+    if ((w & 0xffffff) == 0x544547) return 1; // GET
+    if ((w & 0xffffff) == 0x545550) return 3; // PUT
+  } else if (n == 4) {
+    if (w == 0x54534f50) return 2; // POST
+  } else if (n == 6) {
+    if (w == 0x454c4544 && load<u16>(p + 4) == 0x4554) return 4; // DELETE
+  } else if (n == 5) {
+    if (w == 0x43544150 && load<u8>(p + 4) == 72) return 5; // PATCH
+    if (w == 0x43415254 && load<u8>(p + 4) == 69) return 7; // TRACE
+  } else if (n == 7) {
+    if (w == 0x4954504f && load<u16>(p + 4) == 0x4e4f && load<u8>(p + 6) == 83) return 6; // OPTIONS
+  }
+  return 0;
 }
 
 @inline function drop(h0: u32): u32 {

@@ -59,8 +59,20 @@ export class CaptureFault extends Error {
 }
 
 /** Receives each packet record. `buf` is a view valid only during the call: copy what you keep. */
+/** What `PacketSink.records` read (one object, reused). */
+export interface RecordsRead {
+  bytes: number;
+  packets: number;
+}
+
 export interface PacketSink {
   packet(buf: Buffer, start: number, end: number, origLen: number, tsMs: number, linkType: number): void;
+  /**
+   * Optional: reads as many whole classic pcap records from buf[start, end)
+   * as it can itself (the fast path); returns the bytes consumed (0: none)
+   * and how many packets they held.
+   */
+  records?(buf: Buffer, start: number, end: number, le: boolean, ns: boolean, linkType: number): RecordsRead;
   /** A packet from an interface whose link type cannot be decoded. */
   unsupportedLink(linkType: number): void;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastFlows, Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_SIZE, HttpMessage, START } from './http-stream.js';
-import { requestLine, statusLine } from './start-line.js';
+import { requestLine } from './start-line.js';
 
 /**
  * The fast path (assembly/fast-path.ts, in WebAssembly) reads the common case
@@ -40,14 +40,25 @@ interface Exports {
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
   learnName(len: number): number;
+  records(addr: number, len: number, le: number, ns: number, linkType: number, maxPacket: number, maxHead: number, lastSweep: number): number;
+  recordsLastTs(): number;
+  recordsStatus(): number;
+  recordsPackets(): number;
+  recordsMaxTs(): number;
 }
+
+const RECORDS_SLOW = 1;
+const RECORDS_FULL = 2;
+const RECORDS_SWEEP = 3;
 
 const TAKEN = 0;
 const FULL = 2;
 const EV_DATA = 1;
 const EV_HEAD = 2;
 const EV_DEMOTE = 3;
-const EVENT_WORDS = 12;
+const EVENT_WORDS = 16;
+/** The methods the fast path hands over as ids (assembly/fast-path.ts `methodOf`). */
+const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
 const INPUT_BYTES = 1 << 20;
 const SCRATCH_BYTES = 1 << 20;
 
@@ -172,6 +183,46 @@ export class FastPath implements FastFlows {
     this.restore(flow, this.w.demotedNext(0), this.w.demotedNext(1), this.w.demotedAck(0), this.w.demotedAck(1), this.w.demotedAckSeen());
   }
 
+  /**
+   * Reads whole classic pcap records from buf[start, end) while their
+   * packets are the fast path's. `out` gets the bytes and packets read; the
+   * return value says why it stopped: 'slow' (the next record's packet is the
+   * JS engine's: read it without `packet`), 'sweep' (the idle sweep is due),
+   * or null (no whole record left, or one JS must judge).
+   */
+  records(buf: Buffer, start: number, end: number, le: boolean, ns: boolean, linkType: number, maxPacket: number, lastSweep: number, out: { bytes: number; packets: number; maxTs: number; lastTs: number }): 'slow' | 'sweep' | null {
+    out.bytes = 0;
+    out.packets = 0;
+    out.maxTs = 0;
+    if (this.live === 0 || buf.buffer !== this.mem.buffer) return null;
+    let addr = buf.byteOffset + start;
+    const stop = buf.byteOffset + end;
+    for (;;) {
+      const used = this.w.records(addr, stop - addr, le ? 1 : 0, ns ? 1 : 0, linkType, maxPacket, this.maxHeaderBytes, lastSweep);
+      addr += used;
+      out.bytes += used;
+      out.packets += this.w.recordsPackets();
+      const maxTs = this.w.recordsMaxTs();
+      if (maxTs > out.maxTs) out.maxTs = maxTs;
+      if (this.w.recordsPackets() > 0) out.lastTs = this.w.recordsLastTs();
+      const status = this.w.recordsStatus();
+      if (status === RECORDS_FULL) {
+        this.flush();
+        continue;
+      }
+      if (status === RECORDS_SLOW) {
+        this.flush();
+        return 'slow';
+      }
+      return status === RECORDS_SWEEP ? 'sweep' : null;
+    }
+  }
+
+  /** Flows the fast path reads now. */
+  get flowCount(): number {
+    return this.live;
+  }
+
   lastTs(flow: Flow): number {
     return this.f64[(this.lastTsAt >> 3) + flow.fastId]!;
   }
@@ -189,7 +240,7 @@ export class FastPath implements FastFlows {
     for (let i = 0; i < n; i++, e += EVENT_WORDS) {
       const kind = u[e]!;
       const flow = this.flows[u[e + 1]!]!;
-      const ts = f[(e + 10) >> 1]!;
+      const ts = f[(e + 14) >> 1]!;
       if (kind === EV_DATA) {
         const http = flow.http!;
         const addr = u[e + 3]!;
@@ -210,8 +261,19 @@ export class FastPath implements FastFlows {
     const isRequest = u[e + 2] === flow.client;
     const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
     const m = new HttpMessage(isRequest, ts);
-    const line = t.slice(0, u[e + 5]!);
-    if (!(isRequest ? requestLine(m, line) : statusLine(m, line))) throw new Error(`fast path: a start line JS does not read: ${JSON.stringify(line.slice(0, 80))}`);
+    // the start line as start-line.ts reads the strict shapes the fast path takes
+    const version = u[e + 12] === 1 ? '1.1' : '1.0';
+    if (!isRequest) {
+      m.version = version;
+      m.status = u[e + 9]!;
+      m.statusText = t.slice(u[e + 10]!, u[e + 11]!);
+    } else if (u[e + 9] !== 0) {
+      m.method = METHODS[u[e + 9]!]!;
+      m.target = t.slice(u[e + 10]!, u[e + 11]!);
+      m.version = version;
+    } else if (!requestLine(m, t.slice(0, u[e + 5]!))) {
+      throw new Error(`fast path: a request line JS does not read: ${JSON.stringify(t.slice(0, Math.min(80, u[e + 5]!)))}`);
+    }
     let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
     for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
       const id = u[h + 4]!;
@@ -221,7 +283,7 @@ export class FastPath implements FastFlows {
     const state = (isRequest ? http.request : http.response).fastHead(m, ts);
     const expected = u[e + 8]!;
     if (state !== (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START)) {
-      throw new Error(`fast path: framing differs from JS's for ${JSON.stringify(line.slice(0, 80))}`);
+      throw new Error(`fast path: framing differs from JS's for ${JSON.stringify(t.slice(0, Math.min(80, u[e + 5]!)))}`);
     }
   }
 

@@ -582,6 +582,37 @@ export class HttpStream {
 
   /** Chunk-size lines, the CRLF after chunk data, and trailers. */
   private readLine(v: Buffer, p: number, n: number, ts: number): number {
+    if (this.line === '') {
+      // the usual lines read from the bytes, without a string: "SIZE CRLF", and the empty "CRLF"
+      if (v[p] === 13 && p + 1 < n && v[p + 1] === 10) {
+        if (this.state === CHUNK_END) {
+          this.state = CHUNK_SIZE;
+          return p + 2;
+        }
+        if (this.state === TRAILERS) {
+          this.finish(ts);
+          return p + 2;
+        }
+      } else if (this.state === CHUNK_SIZE) {
+        let size = 0;
+        let i = p;
+        const stop = Math.min(n, p + 12);
+        for (; i < stop; i++) {
+          const c = v[i]!;
+          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          if (d < 0) break;
+          size = size * 16 + d;
+        }
+        if (i > p && i + 1 < n && v[i] === 13 && v[i + 1] === 10) {
+          if (size === 0) this.state = TRAILERS;
+          else {
+            this.remaining = size;
+            this.state = CHUNK_DATA;
+          }
+          return i + 2;
+        }
+      }
+    }
     let lf = v.indexOf(10, p);
     if (lf >= n) lf = -1;
     // (a miss scans on only to the next LF, which packet headers soon provide)

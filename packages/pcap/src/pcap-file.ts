@@ -42,7 +42,14 @@ export class PcapReader {
       carry.reset();
     }
     const len = chunk.length;
+    const bulk = this.sink.records !== undefined && this.headerDone;
     for (;;) {
+      if (bulk && len - pos >= RECORD_HEADER) {
+        const r = this.sink.records!(chunk, pos, len, this.le, this.nsRes, this.linkType);
+        pos += r.bytes;
+        this.offset += r.bytes;
+        this.packets += r.packets;
+      }
       const avail = len - pos;
       if (avail <= 0) break;
       const n = this.needed(chunk, pos, avail);

@@ -104,6 +104,9 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   const pkt = new DecodedPacket(frags);
   const engine = opts.engine ?? (process.env.OVERHEAR_PCAP_ENGINE === 'js' ? 'js' : 'fast');
   let fast: FastPath | null = null;
+  /** The next packet was offered to the fast path already (by `records`), which declined it. */
+  let declined = false;
+  const read = { bytes: 0, packets: 0, maxTs: 0, lastTs: 0 };
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
@@ -112,7 +115,8 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       packets++;
       onlyUnsupported = false;
       if (tsMs > lastTs) lastTs = tsMs;
-      if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
+      if (declined) declined = false;
+      else if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
         if (tsMs - flows!.lastSweep > 10_000) {
           fast.flush();
           flows!.tick(tsMs);
@@ -130,6 +134,21 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
         }
         table().packet(pkt, tsMs);
       } else if (r !== FRAGMENT_HELD) countSkip(stats, r);
+    },
+    records(buf, start, end, le, ns, linkType) {
+      if (fast === null) return read;
+      const why = fast.records(buf, start, end, le, ns, linkType, caps.maxPacketBytes, flows!.lastSweep, read);
+      if (read.packets > 0) {
+        packets += read.packets;
+        onlyUnsupported = false;
+        if (read.maxTs > lastTs) lastTs = read.maxTs;
+      }
+      if (why === 'slow') declined = true;
+      else if (why === 'sweep') {
+        fast.flush();
+        flows!.tick(read.lastTs);
+      }
+      return read;
     },
     unsupportedLink(linkType) {
       if (onlyUnsupported && ng && ng.linkTypes.every((t) => !linkSupported(t))) {
