@@ -1,5 +1,5 @@
 /**
- * A 53-bit hash of a string (two 32-bit FNV-1a variants), as a safe integer.
+ * A 53-bit hash of a string (two 32-bit multiplicative hashes), as a safe integer.
  * Keys maps of values that recur on nearly every request (credentials) by
  * numbers: the map then holds no string from the request (a slice of it would
  * keep the whole head alive until the map is emptied), and a JS loop over a
@@ -16,15 +16,23 @@ export function hash53(s: string): number {
 export let partA = 0;
 export let partB = 0;
 
+/**
+ * Two characters a step (half the multiplications of one a step: credentials
+ * are hashed on every request), each state folding its high bits down after
+ * every multiplication so that both characters reach all of its bits.
+ */
 export function hashParts(s: string): void {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  const n = s.length;
+  for (let i = 0; i < n; i += 2) {
+    const c = s.charCodeAt(i) | (i + 1 < n ? s.charCodeAt(i + 1) << 16 : 0);
     a = Math.imul(a ^ c, 0x01000193);
+    a ^= a >>> 13;
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  partA = a | 0;
+  // the length: "a" and "a\u0000" take the same steps
+  partA = Math.imul(a ^ n, 0x01000193) | 0;
   partB = b | 0;
 }

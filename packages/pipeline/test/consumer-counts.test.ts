@@ -13,6 +13,7 @@ test('hash53: safe integers, no collision among 300k tokens that differ in one o
   assert.equal(seen.size, 300_000);
   assert.notEqual(hash53('ab'), hash53('ba'));
   assert.notEqual(hash53(''), hash53('\u0000'));
+  assert.notEqual(hash53('a'), hash53('a\u0000'));
 });
 
 test('ConsumerCounts: credentials counted by value, named once when admitted, bounded', () => {
