@@ -33,9 +33,10 @@ export const unboundedPageSize: Rule = {
   evaluate(ex, _matches, ctx) {
     const status = ex.response?.status ?? 0;
     if (status < 200 || status >= 300) return NO_HITS;
+    const query = ex.request.query;
+    if (query.length === 0) return NO_HITS;
     const max = ctx.maxPageSize ?? DEFAULT_MAX_PAGE_SIZE;
     const minDigits = String(Math.max(0, Math.floor(max))).length;
-    const query = ex.request.query;
     for (let i = 0; i < query.length; i++) {
       const [name, value] = query[i]!;
       if (value.length < minDigits || !isCount(value)) continue;
