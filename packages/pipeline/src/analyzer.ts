@@ -531,12 +531,20 @@ export class Analyzer {
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i]!;
       const key = findingKey(f.evidence);
-      const c = ep.findings.get(`${f.rule}\u0000${key}`);
-      if (c) {
-        const severity = (SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[c.value.severity] ?? 4) ? f.severity : c.value.severity;
-        c.value = { ...f, key, severity, evidence: mergeEvidence(c.value.evidence, f.evidence) };
+      const id = `${f.rule}\u0000${key}`;
+      const c = ep.findings.get(id);
+      if (!c) {
+        countOnce(ep.findings, id, { ...f, key }, t, MAX_ROWS_PER_ENDPOINT);
+        continue;
       }
-      countOnce(ep.findings, `${f.rule}\u0000${key}`, { ...f, key }, t, MAX_ROWS_PER_ENDPOINT);
+      // updated in place, not copied: an analysed exchange raises findings its endpoint nearly always has already
+      const v = c.value;
+      if ((SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[v.severity] ?? 4)) v.severity = f.severity;
+      v.owasp = f.owasp;
+      v.evidence = mergeEvidence(v.evidence, f.evidence);
+      c.count++;
+      if (t < c.firstSeen) c.firstSeen = t;
+      if (t > c.lastSeen) c.lastSeen = t;
     }
   }
 
