@@ -11,8 +11,8 @@
  */
 export interface Skeleton {
   /**
-   * A 30-bit digest of the host, the holes' places and shapes, and the
-   * literal segments' lengths and end characters. Equal skeletons have equal
+   * A 30-bit digest of the host, the holes' places, shapes and lengths, and
+   * the literal segments' lengths and end characters. Equal skeletons have equal
    * digests; a path with the same digest is compared (`LiteralRuns.match`)
    * before its skeleton is taken as the same.
    */
@@ -41,7 +41,7 @@ export function skeleton(host: string, path: string): Skeleton | undefined {
       if (holes) holes.push(seg, from, end, shape);
       else holes = [seg, from, end, shape];
     }
-    h = mix(h, shape ? shape : code(path, from, end));
+    h = mix(h, shape ? (shape << 16) | (end - from) : code(path, from, end));
     seg++;
     if (seg > 64) return undefined;
     from = end + 1;

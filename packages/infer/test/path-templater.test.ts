@@ -109,6 +109,8 @@ test('paths whose skeletons share a digest are told apart by their text', () => 
   assert.equal(runs.match('/p/abcde/42', skeleton('h', '/p/abcde/42')!), true);
   assert.equal(runs.match('/p/axcde/42', b), false);
   assert.equal(runs.match('/p/abcde/420', skeleton('h', '/p/abcde/420')!), false);
+  // Holes of other lengths in one path: other skeletons, other digests (each keeps its reused walk).
+  assert.notEqual(skeleton('h', '/u/5/p/1234')!.hash, skeleton('h', '/u/55/p/123')!.hash);
   const t = new PathTemplater();
   t.learnTemplate('h', '/p/abcde/{n}');
   t.learnTemplate('h', '/p/axcde/{m}');
