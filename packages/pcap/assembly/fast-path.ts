@@ -801,3 +801,17 @@ export function learnName(n: u32): u32 {
   store<u32>(slot + 12, ++nameCount);
   return nameCount;
 }
+
+/** Forgets every flow, event and learned name: the instance is reused for another input. */
+export function reset(): void {
+  memory.fill(BUCKETS, 0, NBUCKETS * 4);
+  memory.fill(NAME_TABLE, 0, NAME_SLOTS * 16);
+  freeHead = 0;
+  nextUnused = 0;
+  live = 0;
+  nEvents = 0;
+  nHdrs = 0;
+  retransmitted = 0;
+  nameBytes = 0;
+  nameCount = 0;
+}

@@ -37,6 +37,7 @@ interface Exports {
   demotedNext(side: number): number;
   demotedAck(side: number): number;
   demotedAckSeen(): number;
+  reset(): void;
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
   learnName(len: number): number;
@@ -80,21 +81,50 @@ export interface FastPathCounters {
   retransmittedBytes: number;
 }
 
+/** One WebAssembly instance and its views; instances are reused (making one costs milliseconds). */
+class Core {
+  readonly w: Exports;
+  readonly mem: Buffer;
+  readonly u32: Uint32Array;
+  readonly f64: Float64Array;
+  /** Header names the instance has learned, lower case, by id. */
+  readonly names: string[] = [''];
+
+  constructor() {
+    this.w = new wasm.Instance(wasmModule(), {}).exports as unknown as Exports;
+    const buf = this.w.memory.buffer;
+    this.mem = Buffer.from(buf);
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf);
+  }
+}
+
+const idle: Core[] = [];
+
+function acquire(): Core {
+  const c = idle.pop();
+  if (c === undefined) return new Core();
+  c.w.reset();
+  c.names.length = 1;
+  return c;
+}
+
 export class FastPath implements FastFlows {
-  private readonly w: Exports;
-  private readonly mem: Buffer;
-  private readonly u32: Uint32Array;
-  private readonly f64: Float64Array;
-  private readonly input: number;
-  private readonly scratch: number;
-  private readonly events: number;
-  private readonly headers: number;
-  private readonly lastTsAt: number;
+  // the core's, copied to fields for the hot paths; set on the first promotion (most small captures never need one)
+  private w!: Exports;
+  private mem!: Buffer;
+  private u32!: Uint32Array;
+  private f64!: Float64Array;
+  private input = 0;
+  private scratch = 0;
+  private events = 0;
+  private headers = 0;
+  private lastTsAt = 0;
+  private names!: string[];
+  private core: Core | null = null;
   /** Flows the fast path reads, by id. */
   private readonly flows: (Flow | undefined)[] = [];
   private live = 0;
-  /** Header names the fast path has learned, lower case, by id. */
-  private readonly names: string[] = [''];
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
   flowsPromoted = 0;
@@ -103,23 +133,33 @@ export class FastPath implements FastFlows {
   constructor(
     private readonly counters: FastPathCounters,
     private readonly maxHeaderBytes: number,
-  ) {
-    const inst = new wasm.Instance(wasmModule(), {});
-    this.w = inst.exports as unknown as Exports;
-    const buf = this.w.memory.buffer;
-    this.mem = Buffer.from(buf);
-    this.u32 = new Uint32Array(buf);
-    this.f64 = new Float64Array(buf);
-    this.input = this.w.inputPtr();
-    this.scratch = this.w.scratchPtr();
-    this.events = this.w.eventsPtr();
-    this.headers = this.w.headersPtr();
-    this.lastTsAt = this.w.lastTsPtr();
+  ) {}
+
+  private attach(): void {
+    const c = (this.core = acquire());
+    this.w = c.w;
+    this.mem = c.mem;
+    this.u32 = c.u32;
+    this.f64 = c.f64;
+    this.names = c.names;
+    this.input = c.w.inputPtr();
+    this.scratch = c.w.scratchPtr();
+    this.events = c.w.eventsPtr();
+    this.headers = c.w.headersPtr();
+    this.lastTsAt = c.w.lastTsPtr();
+  }
+
+  /** The input is over: the instance goes back for reuse (its flows were all handed back by then). */
+  release(): void {
+    if (this.core === null) return;
+    if (idle.length < 4) idle.push(this.core);
+    this.core = null;
+    this.live = 0;
   }
 
   /** Copies an input slice into the fast path's memory; the reader reads the returned view. */
   stage(chunk: Buffer): Buffer {
-    if (chunk.length > INPUT_BYTES) return chunk;
+    if (this.core === null || chunk.length > INPUT_BYTES) return chunk;
     this.flush();
     chunk.copy(this.mem, this.input);
     return this.mem.subarray(this.input, this.input + chunk.length);
@@ -156,6 +196,7 @@ export class FastPath implements FastFlows {
   }
 
   promote(flow: Flow): boolean {
+    if (this.core === null) this.attach();
     const [d0, d1] = flow.dirs;
     const id = this.w.promote(
       flow.v6 ? 1 : 0,
@@ -229,6 +270,7 @@ export class FastPath implements FastFlows {
 
   /** Reads the queued events into the flows' HTTP streams. */
   flush(): void {
+    if (this.core === null) return;
     const r = this.w.takeRetransmitted();
     if (r > 0) this.counters.retransmittedBytes += r;
     const n = this.w.eventCount();

@@ -198,48 +198,53 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
     return true;
   };
 
-  for await (const raw of input) {
-    let chunk = toBuffer(raw);
-    if (chunk.length === 0) continue;
-    stats.bytes += chunk.length;
-    if (!reader) {
-      head = head ? Buffer.concat([head, chunk]) : chunk;
-      if (head.length < 4) continue;
-      format = captureFormat(head);
-      if (!format) {
-        throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
-      }
-      flows = new FlowTable(caps, stats, budget, env, format);
-      if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes);
-      reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
-      chunk = head;
-      head = undefined;
-    }
-    // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
-    for (let off = 0; off < chunk.length; off += SLICE) {
-      try {
-        const slice = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE));
-        reader.push(fast !== null ? fast.stage(slice) : slice);
-        // the events read bytes of this slice: before the next overwrites it
-        fast?.flush();
-      } catch (e) {
-        if (!fault(e)) throw e;
-        finish();
-        yield drain();
-        return;
-      }
-      if (out.length) yield drain();
-    }
-    publish();
-  }
-  if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
   try {
-    reader.end();
-  } catch (e) {
-    if (!fault(e)) throw e;
+    for await (const raw of input) {
+      let chunk = toBuffer(raw);
+      if (chunk.length === 0) continue;
+      stats.bytes += chunk.length;
+      if (!reader) {
+        head = head ? Buffer.concat([head, chunk]) : chunk;
+        if (head.length < 4) continue;
+        format = captureFormat(head);
+        if (!format) {
+          throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
+        }
+        flows = new FlowTable(caps, stats, budget, env, format);
+        if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes);
+        reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
+        chunk = head;
+        head = undefined;
+      }
+      // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
+      for (let off = 0; off < chunk.length; off += SLICE) {
+        try {
+          const slice = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE));
+          reader.push(fast !== null ? fast.stage(slice) : slice);
+          // the events read bytes of this slice: before the next overwrites it
+          fast?.flush();
+        } catch (e) {
+          if (!fault(e)) throw e;
+          finish();
+          yield drain();
+          return;
+        }
+        if (out.length) yield drain();
+      }
+      publish();
+    }
+    if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
+    try {
+      reader.end();
+    } catch (e) {
+      if (!fault(e)) throw e;
+    }
+    finish();
+    yield drain();
+  } finally {
+    // every flow was handed back when the input ended; after an early return, the reset on reuse forgets the rest
+    fast?.release();
   }
-  finish();
-  yield drain();
 
   function drain(): Exchange[] {
     const batch = out;
