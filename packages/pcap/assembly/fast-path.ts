@@ -32,6 +32,7 @@ const NBUCKETS: u32 = 65536; // 256 KiB
 const LASTTS: u32 = 21 << 20; // f64 per flow: 512 KiB
 const STATE: u32 = 22 << 20; // exported scalars (see the getters)
 const NAME_IN: u32 = STATE + 1024; // JS writes a name to learn here (up to MAX_NAME bytes)
+const TOKEN: u32 = STATE + 2048; // 256 bytes: 1 for the characters of a token (RFC 9110 §5.6.2)
 const NAMES: u32 = 23 << 20; // learned header names, lower case: 64 KiB
 const NAMES_BYTES: u32 = 65536;
 const NAME_TABLE: u32 = NAMES + NAMES_BYTES; // NAME_SLOTS × 16: hash, address, length, id
@@ -449,6 +450,34 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   store<f64>(e + 56, ts);
 }
 
+// ---- scanning 16 bytes at a time (WebAssembly SIMD) ----
+
+/**
+ * The first byte at or after p (and before lim) that is a control character
+ * other than TAB, or 0x7f and above (a line's CR included); lim when none.
+ * With `space`, a space stops it too (a request target ends there).
+ */
+function scanText(p: u32, lim: u32, space: bool): u32 {
+  const low = i8x16.splat(space ? 0x21 : 0x20);
+  const del = i8x16.splat(0x7e);
+  const tab = i8x16.splat(0x09);
+  while (p + 16 <= lim) {
+    const v = v128.load(p);
+    // below the floor (but TAB, unless spaces stop too) or above '~'
+    let bad = v128.or(i8x16.lt_u(v, low), i8x16.gt_u(v, del));
+    if (!space) bad = v128.andnot(bad, i8x16.eq(v, tab));
+    const m = i8x16.bitmask(bad);
+    if (m != 0) return p + <u32>ctz<i32>(m);
+    p += 16;
+  }
+  while (p < lim) {
+    const c = <u32>load<u8>(p);
+    if (space ? c <= 32 || c >= 127 : (c < 32 && c != 9) || c >= 127) return p;
+    p++;
+  }
+  return lim;
+}
+
 @inline function hexDigit(c: u32): i32 {
   if (c >= 48 && c <= 57) return <i32>(c - 48);
   const l = c | 0x20;
@@ -558,6 +587,8 @@ let headRem: u32 = 0;
   return c == 45 || c == 33 || c == 35 || c == 36 || c == 37 || c == 38 || c == 39 || c == 42 || c == 43 || c == 46 || c == 94 || c == 95 || c == 96 || c == 124 || c == 126;
 }
 
+for (let c: u32 = 0; c < 256; c++) store<u8>(TOKEN + c, isTokenChar(c) ? 1 : 0);
+
 /** ASCII letters lower-cased, for comparing names. */
 @inline function low(c: u32): u32 { return c >= 65 && c <= 90 ? c | 0x20 : c; }
 
@@ -593,11 +624,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     methodId = methodOf(p, ml);
     q++;
     const ts0 = q;
-    while (q < lim) {
-      const c = <u32>load<u8>(q);
-      if (c <= 32 || c >= 127) break;
-      q++;
-    }
+    q = scanText(q, lim, true);
     lineA = ts0;
     lineB = q;
     // the space, then 10 bytes: "HTTP/1.x" CRLF
@@ -657,7 +684,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     }
     // name: token characters, then the colon at once; hashed in lower case
     let nh: u32 = 2166136261;
-    while (q < lim && isTokenChar(c)) {
+    while (q < lim && load<u8>(TOKEN + c) != 0) {
       nh = (nh ^ low(c)) * 16777619;
       q++;
       c = <u32>load<u8>(q);
@@ -668,12 +695,8 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     while (q < lim && (load<u8>(q) == 32 || load<u8>(q) == 9)) q++;
     const vs = q;
     // value: visible ASCII, blanks; a CR must end the line
-    while (q < lim) {
-      c = <u32>load<u8>(q);
-      if ((c < 32 && c != 9) || c >= 127) break;
-      q++;
-    }
-    if (q + 2 > lim || c != 13 || load<u8>(q + 1) != 10) return drop(h0);
+    q = scanText(q, lim, false);
+    if (q + 2 > lim || load<u8>(q) != 13 || load<u8>(q + 1) != 10) return drop(h0);
     let ve = q;
     while (ve > vs && (load<u8>(ve - 1) == 32 || load<u8>(ve - 1) == 9)) ve--;
     q += 2;

@@ -75,7 +75,7 @@ const HDR_WORDS = 5;
 const MAX_NAME = 64;
 
 /** Flows taken over and handed back, process-wide (what tests look at to know the fast path ran). */
-export const fastPathTotals = { promoted: 0, demoted: 0 };
+export const fastPathTotals = { promoted: 0, demoted: 0, heads: 0 };
 
 export interface FastPathCounters {
   retransmittedBytes: number;
@@ -289,6 +289,7 @@ export class FastPath implements FastFlows {
         (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
       } else if (kind === EV_HEAD) {
         this.head(flow, e, ts);
+        fastPathTotals.heads++;
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
         this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
