@@ -634,11 +634,13 @@ export class Analyzer {
 
 /** Remembers (boundedly) an integer path parameter's value, to see a client walking ids. */
 function noteId(ep: EndpointAggregate, name: string, value: string): void {
+  let seen = ep.idValues.get(name);
+  // full: nothing more to note (nor to parse, on every request of a busy endpoint)
+  if (seen && seen.size >= MAX_ID_VALUES) return;
   const n = Number(value);
   if (!Number.isSafeInteger(n)) return;
-  let seen = ep.idValues.get(name);
   if (!seen) ep.idValues.set(name, (seen = new Set()));
-  if (seen.size < MAX_ID_VALUES) seen.add(n);
+  seen.add(n);
 }
 
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
