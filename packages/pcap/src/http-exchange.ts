@@ -228,19 +228,23 @@ export function splitTarget(
 export function parseQuery(qs: string): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   const n = qs.length;
+  // nothing escaped anywhere (the usual query): the parts are taken as they are
+  const dec = qs.indexOf('%') < 0 && qs.indexOf('+') < 0 ? same : percentDecode;
   let p = 0;
   while (p < n) {
     let amp = qs.indexOf('&', p);
     if (amp < 0) amp = n;
     if (amp > p) {
       const eq = qs.indexOf('=', p);
-      if (eq < 0 || eq > amp) out.push([percentDecode(qs.slice(p, amp)), '']);
-      else out.push([percentDecode(qs.slice(p, eq)), percentDecode(qs.slice(eq + 1, amp))]);
+      if (eq < 0 || eq > amp) out.push([dec(qs.slice(p, amp)), '']);
+      else out.push([dec(qs.slice(p, eq)), dec(qs.slice(eq + 1, amp))]);
     }
     p = amp + 1;
   }
   return out;
 }
+
+const same = (s: string): string => s;
 
 const HEX = /^[0-9a-fA-F]{2}$/;
 
