@@ -2,7 +2,9 @@ import type { Budget } from './budget.js';
 
 /** Collects one body's bytes up to a cap, counting every byte seen. */
 export class BodyCollector {
-  private parts: Buffer[] = [];
+  // most bodies arrive in one piece: an array only from the second
+  private first: Buffer | null = null;
+  private rest: Buffer[] | null = null;
   private held = 0;
   /** Bytes seen on the wire (after transfer framing), gaps included. */
   length = 0;
@@ -29,7 +31,8 @@ export class BodyCollector {
     }
     const c = Buffer.allocUnsafe(take);
     v.copy(c, 0, s, s + take);
-    this.parts.push(c);
+    if (this.first === null) this.first = c;
+    else (this.rest ??= []).push(c);
     this.held += take;
     this.budget.add(take);
     if (take < n) this.truncated = true;
@@ -43,16 +46,18 @@ export class BodyCollector {
 
   /** The kept bytes; releases them from the budget. */
   take(): Buffer {
-    const out = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.held);
+    const out = this.first === null ? Buffer.alloc(0) : this.rest === null ? this.first : Buffer.concat([this.first, ...this.rest], this.held);
     this.budget.sub(this.held);
-    this.parts = [];
+    this.first = null;
+    this.rest = null;
     this.held = 0;
     return out;
   }
 
   discard(): void {
     this.budget.sub(this.held);
-    this.parts = [];
+    this.first = null;
+    this.rest = null;
     this.held = 0;
   }
 }
