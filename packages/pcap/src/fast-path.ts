@@ -53,6 +53,9 @@ const RECORDS_FULL = 2;
 const RECORDS_SWEEP = 3;
 
 const TAKEN = 0;
+const READ = 0;
+const UNREAD = 1;
+const TAKEN_OTHERWISE = 2;
 const FULL = 2;
 const EV_DATA = 1;
 const EV_HEAD = 2;
@@ -74,8 +77,12 @@ const HDR_WORDS = 5;
 /** Longest header name the fast path learns (see `name`). */
 const MAX_NAME = 64;
 
-/** Flows taken over and handed back, process-wide (what tests look at to know the fast path ran). */
-export const fastPathTotals = { promoted: 0, demoted: 0, heads: 0 };
+/**
+ * Flows taken over and handed back, heads read, and disagreements (a head the
+ * fast path took that JS frames otherwise, or cannot read: a bug, recovered
+ * from by JS reading the flow's bytes itself), process-wide: what tests look at.
+ */
+export const fastPathTotals = { promoted: 0, demoted: 0, heads: 0, disagreements: 0 };
 
 export interface FastPathCounters {
   retransmittedBytes: number;
@@ -279,6 +286,7 @@ export class FastPath implements FastFlows {
     const f = this.f64;
     const mem = this.mem;
     let e = this.events >> 2;
+    let doubted: Flow[] | null = null;
     for (let i = 0; i < n; i++, e += EVENT_WORDS) {
       const kind = u[e]!;
       const flow = this.flows[u[e + 1]!]!;
@@ -288,17 +296,37 @@ export class FastPath implements FastFlows {
         const addr = u[e + 3]!;
         (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
       } else if (kind === EV_HEAD) {
-        this.head(flow, e, ts);
-        fastPathTotals.heads++;
+        const r = flow.fastDoubted ? UNREAD : this.head(flow, e, ts);
+        if (r === READ) fastPathTotals.heads++;
+        else {
+          if (!flow.fastDoubted) {
+            flow.fastDoubted = true;
+            fastPathTotals.disagreements++;
+            (doubted ??= []).push(flow);
+          }
+          // JS reads the flow's bytes itself from here: this head's too, unless it already took it
+          if (r === UNREAD) {
+            const http = flow.http!;
+            const addr = u[e + 3]!;
+            (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
+          }
+        }
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
         this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
       }
     }
     this.w.clearEvents();
+    if (doubted !== null) {
+      for (const flow of doubted) {
+        flow.fastDoubted = false;
+        if (flow.fastId >= 0) this.demote(flow);
+      }
+    }
   }
 
-  private head(flow: Flow, e: number, ts: number): void {
+  /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */
+  private head(flow: Flow, e: number, ts: number): number {
     const u = this.u32;
     const addr = u[e + 3]!;
     const isRequest = u[e + 2] === flow.client;
@@ -315,7 +343,7 @@ export class FastPath implements FastFlows {
       m.target = t.slice(u[e + 10]!, u[e + 11]!);
       m.version = version;
     } else if (!requestLine(m, t.slice(0, u[e + 5]!))) {
-      throw new Error(`fast path: a request line JS does not read: ${JSON.stringify(t.slice(0, Math.min(80, u[e + 5]!)))}`);
+      return UNREAD;
     }
     let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
     for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
@@ -325,9 +353,7 @@ export class FastPath implements FastFlows {
     const http = flow.http!;
     const state = (isRequest ? http.request : http.response).fastHead(m, ts);
     const expected = u[e + 8]!;
-    if (state !== (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START)) {
-      throw new Error(`fast path: framing differs from JS's for ${JSON.stringify(t.slice(0, Math.min(80, u[e + 5]!)))}`);
-    }
+    return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
   }
 
   /**

@@ -43,6 +43,8 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       messages += 2 * js.exchanges.length;
     }
     assert.ok(fastPathTotals.promoted - before > N, `the fast path took over ${fastPathTotals.promoted - before} flows`);
+    // JS recovers from a disagreement (so the outputs above would match anyway): there must be none
+    assert.equal(fastPathTotals.disagreements, 0);
     // a quarter of the heads are odd on purpose and disturbances hand flows back: the fast path must still have read many
     assert.ok(fastPathTotals.heads - heads > messages / 5, `the fast path read ${fastPathTotals.heads - heads} of ${messages} heads`);
   });
@@ -77,5 +79,6 @@ describe('fast path (WebAssembly) against the JS engine', () => {
     }
     assert.ok(files.length >= 200, `${files.length} captures`);
     assert.ok(fastPathTotals.promoted - before >= 50, `the fast path took over ${fastPathTotals.promoted - before} flows`);
+    assert.equal(fastPathTotals.disagreements, 0);
   });
 });
