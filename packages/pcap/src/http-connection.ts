@@ -120,9 +120,20 @@ export class HttpConnection implements HttpStreamOwner {
     this.env.count(reason);
   }
 
-  /** Nothing pending: every request answered and both directions between messages (see fast-path.ts). */
+  /**
+   * Both directions between messages, and nothing the fast path could not
+   * frame by itself: the requests still waiting for an answer are complete
+   * and none is a HEAD (its answer has no body), a CONNECT or HTTP/0.9 (see
+   * fast-path.ts). A connection of one exchange is taken over after its
+   * request, so its answer is read fast too.
+   */
   quiet(): boolean {
-    return this.txs.length === 0 && !this.closed && !this.tunnel && this.request.atStart && this.response.atStart;
+    if (this.closed || this.tunnel || !this.request.atStart || !this.response.atStart) return false;
+    for (let i = 0; i < this.txs.length; i++) {
+      const tx = this.txs[i]!;
+      if (!tx.reqDone || tx.resp !== null || tx.req.method === 'HEAD' || tx.req.method === 'CONNECT' || tx.req.version === '0.9') return false;
+    }
+    return true;
   }
 
   /** The server is sending: a lone version-less request line it answers is an HTTP/0.9 simple request. */
