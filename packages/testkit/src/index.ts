@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,20 @@ export function corpora(sub = ''): string | undefined {
   if (process.env.CI === 'true') throw new Error(`corpora missing in CI: ${p}`);
   console.log(`# skipping: corpora not found at ${p}`);
   return undefined;
+}
+
+/** Every packet capture under `dir` (.pcap, .pcapng, .cap, .trace), sorted. */
+export function captureFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(pcap|pcapng|cap|trace)$/.test(n)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
 }
 
 /** A fresh temporary directory, removed by the returned cleanup. */
