@@ -48,15 +48,18 @@ interface Exports {
   recordsMaxTs(): number;
 }
 
+// what `packet` answers (assembly/fast-path.ts)
+const TAKEN = 0;
+const FULL = 2;
+// why `records` stopped
 const RECORDS_SLOW = 1;
 const RECORDS_FULL = 2;
 const RECORDS_SWEEP = 3;
-
-const TAKEN = 0;
+// what `head` made of a HEAD event
 const READ = 0;
 const UNREAD = 1;
 const TAKEN_OTHERWISE = 2;
-const FULL = 2;
+// events
 const EV_DATA = 1;
 const EV_HEAD = 2;
 const EV_DEMOTE = 3;
@@ -134,8 +137,6 @@ export class FastPath implements FastFlows {
   private live = 0;
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
-  flowsPromoted = 0;
-  flowsDemoted = 0;
 
   constructor(
     private readonly counters: FastPathCounters,
@@ -218,7 +219,6 @@ export class FastPath implements FastFlows {
     flow.fastId = id;
     this.flows[id] = flow;
     this.live++;
-    this.flowsPromoted++;
     fastPathTotals.promoted++;
     return true;
   }
@@ -380,7 +380,6 @@ export class FastPath implements FastFlows {
     this.flows[id] = undefined;
     flow.fastId = -1;
     this.live--;
-    this.flowsDemoted++;
     fastPathTotals.demoted++;
     const [d0, d1] = flow.dirs;
     d0.nextSeq = next0;
