@@ -625,16 +625,15 @@ export class HttpStream {
       this.line += v.toString('latin1', p, n);
       return n;
     }
-    let line = this.line.length ? this.line + latin1(v, p, lf) : latin1(v, p, lf);
+    const held = this.line;
+    let line = held.length ? held + latin1(v, p, lf) : latin1(v, p, lf);
     this.line = '';
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     const next = lf + 1;
     if (this.state === CHUNK_END) {
       if (line.trim() !== '') {
         // chunk data longer than announced: give up this message
-        this.interrupt(ts);
-        this.state = SYNC;
-        return p;
+        return this.resyncAtLine(held, v, p, n, ts);
       }
       this.state = CHUNK_SIZE;
       return next;
@@ -642,10 +641,11 @@ export class HttpStream {
     if (this.state === CHUNK_SIZE) {
       const size = chunkSize(line);
       if (size === -2) return next; // blank line before a size
+      if (size === -1) return this.resyncAtLine(held, v, p, n, ts);
       if (size < 0) {
         this.interrupt(ts);
         this.state = SYNC;
-        return size === -1 ? p : next;
+        return next;
       }
       if (size === 0) {
         this.state = TRAILERS;
@@ -663,6 +663,22 @@ export class HttpStream {
     const colon = line.indexOf(':');
     if (colon > 0) this.msg!.headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
     return next;
+  }
+
+  /**
+   * The line being read is not what the framing promised: the message is
+   * given up and parsing resumes at the line's first byte (it may start the
+   * next request). Its start may have come in an earlier segment (`held`):
+   * it is read again with the rest, so where the segments split the line does
+   * not change what is found.
+   */
+  private resyncAtLine(held: string, v: Buffer, p: number, n: number, ts: number): number {
+    this.interrupt(ts);
+    this.state = SYNC;
+    if (held === '') return p;
+    const joined = Buffer.concat([Buffer.from(held, 'latin1'), v.subarray(p, n)]);
+    this.push(joined, 0, joined.length, ts);
+    return n;
   }
 
   private finish(ts: number): void {

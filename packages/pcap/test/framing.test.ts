@@ -91,6 +91,28 @@ describe('ambiguous request framing', () => {
     );
   });
 
+  it('a chunked body broken off by a line that is no chunk size: parsing resumes at that line, wherever the segments split it', async () => {
+    // "2POST /next …" is no size line: the body is given up, and the line is read again from its first byte
+    const stream = `PUT /a HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n2POST /next HTTP/1.1\r\n${H}\r\n${NEXT}`;
+    const read = async (cuts: number[]): Promise<string[]> => {
+      const parts: Array<[boolean, Buffer]> = [];
+      let from = 0;
+      for (const c of [...cuts, stream.length]) {
+        parts.push([true, Buffer.from(stream.slice(from, c), 'latin1')]);
+        from = c;
+      }
+      const r = await ingestBytes(pcapFile(tcpConversation(parts)), 'split.pcap', 65_536, undefined, 'js');
+      return r.exchanges.map((e) => `${e.request.method} ${e.request.path}${e.flags?.includes('request-interrupted') ? ' interrupted' : ''}`);
+    };
+    const whole = await read([]);
+    assert.deepEqual(whole, ['PUT /a interrupted', 'GET /next']);
+    const at = stream.indexOf('2POST');
+    // split right after the "2", and right after "2P": the same requests (the first split used to find a POST)
+    assert.deepEqual(await read([at + 1]), whole);
+    assert.deepEqual(await read([at + 2]), whole);
+    assert.deepEqual(await read([at - 3, at + 1, at + 7]), whole);
+  });
+
   it('in every capture of the corpora, only the smuggling tests are marked (Zeek\'s 261 variants, Suricata\'s Qlik exploit)', { skip: !corpora() && 'corpora absent' }, async () => {
     const root = corpora()!;
     const files = captureFiles(root);
