@@ -45,7 +45,6 @@ export function scratchPtr(): u32 { return SCRATCH; }
 export function eventsPtr(): u32 { return EVENTS; }
 export function headersPtr(): u32 { return HDRS; }
 export function lastTsPtr(): u32 { return LASTTS; }
-export function maxFlows(): u32 { return MAX_FLOWS; }
 export function nameInPtr(): u32 { return NAME_IN; }
 
 // ---- events (EVENT_SIZE bytes each) ----
@@ -57,9 +56,9 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // and end within the head, 48 minor version
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits)
-export const EV_DATA: u32 = 1;
-export const EV_HEAD: u32 = 2;
-export const EV_DEMOTE: u32 = 3;
+const EV_DATA: u32 = 1;
+const EV_HEAD: u32 = 2;
+const EV_DEMOTE: u32 = 3;
 
 let nEvents: u32 = 0;
 let nHdrs: u32 = 0;
@@ -106,7 +105,6 @@ const ST_TRAILER_LF: u32 = 9;
 let freeHead: u32 = 0; // id + 1 of a free flow record, 0: none
 let nextUnused: u32 = 0;
 let live: u32 = 0;
-export function liveFlows(): u32 { return live; }
 
 @inline function flowAt(id: u32): u32 { return FLOWS + id * FLOW_SIZE; }
 
@@ -187,9 +185,9 @@ export function demotedAck(side: u32): u32 { return load<u32>(STATE + 8 + side *
 export function demotedAckSeen(): u32 { return load<u32>(STATE + 16); }
 
 // ---- packets ----
-export const TAKEN: i32 = 0; // read here (events queued)
-export const SLOW: i32 = 1; // JS reads it (a DEMOTE may have been queued first)
-export const FULL: i32 = 2; // no room for its events: JS reads the events, then calls again
+const TAKEN: i32 = 0; // read here (events queued)
+const SLOW: i32 = 1; // JS reads it (a DEMOTE may have been queued first)
+const FULL: i32 = 2; // no room for its events: JS reads the events, then calls again
 
 // the link types read here (LINKTYPE_*)
 const LINK_NULL: u32 = 0;
@@ -367,10 +365,10 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
 }
 
 // ---- classic pcap records, read here while they are whole and their packets are ours ----
-export const RECORDS_END: u32 = 0; // no whole record left, or the next one is JS's to judge (its claimed length)
-export const RECORDS_SLOW: u32 = 1; // the next record's packet is JS's (not consumed; a DEMOTE may be queued)
-export const RECORDS_FULL: u32 = 2; // no room for the next record's events
-export const RECORDS_SWEEP: u32 = 3; // consumed up to a packet after which the idle sweep is due
+const RECORDS_END: u32 = 0; // no whole record left, or the next one is JS's to judge (its claimed length)
+const RECORDS_SLOW: u32 = 1; // the next record's packet is JS's (not consumed; a DEMOTE may be queued)
+const RECORDS_FULL: u32 = 2; // no room for the next record's events
+const RECORDS_SWEEP: u32 = 3; // consumed up to a packet after which the idle sweep is due
 let recStatus: u32 = 0;
 let recPackets: u32 = 0;
 let recMaxTs: f64 = 0;

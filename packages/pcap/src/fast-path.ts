@@ -286,7 +286,8 @@ export class FastPath implements FastFlows {
     const f = this.f64;
     const mem = this.mem;
     let e = this.events >> 2;
-    let doubted: Flow[] | null = null;
+    // flows whose heads JS framed otherwise: JS reads their bytes itself until they are handed back, below
+    let doubted: Set<Flow> | null = null;
     for (let i = 0; i < n; i++, e += EVENT_WORDS) {
       const kind = u[e]!;
       const flow = this.flows[u[e + 1]!]!;
@@ -296,13 +297,12 @@ export class FastPath implements FastFlows {
         const addr = u[e + 3]!;
         (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
       } else if (kind === EV_HEAD) {
-        const r = flow.fastDoubted ? UNREAD : this.head(flow, e, ts);
+        const r = doubted?.has(flow) ? UNREAD : this.head(flow, e, ts);
         if (r === READ) fastPathTotals.heads++;
         else {
-          if (!flow.fastDoubted) {
-            flow.fastDoubted = true;
+          if (!doubted?.has(flow)) {
             fastPathTotals.disagreements++;
-            (doubted ??= []).push(flow);
+            (doubted ??= new Set()).add(flow);
           }
           // JS reads the flow's bytes itself from here: this head's too, unless it already took it
           if (r === UNREAD) {
@@ -317,12 +317,7 @@ export class FastPath implements FastFlows {
       }
     }
     this.w.clearEvents();
-    if (doubted !== null) {
-      for (const flow of doubted) {
-        flow.fastDoubted = false;
-        if (flow.fastId >= 0) this.demote(flow);
-      }
-    }
+    if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
   }
 
   /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */

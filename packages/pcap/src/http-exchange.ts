@@ -229,7 +229,7 @@ export function parseQuery(qs: string): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   const n = qs.length;
   // nothing escaped anywhere (the usual query): the parts are taken as they are
-  const dec = qs.indexOf('%') < 0 && qs.indexOf('+') < 0 ? same : percentDecode;
+  const dec = qs.indexOf('%') < 0 && qs.indexOf('+') < 0 ? asIs : percentDecode;
   let p = 0;
   while (p < n) {
     let amp = qs.indexOf('&', p);
@@ -244,7 +244,7 @@ export function parseQuery(qs: string): Array<readonly [string, string]> {
   return out;
 }
 
-const same = (s: string): string => s;
+const asIs = (s: string): string => s;
 
 const HEX = /^[0-9a-fA-F]{2}$/;
 

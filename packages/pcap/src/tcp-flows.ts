@@ -113,8 +113,6 @@ export class Flow {
   tunneled = false;
   /** Its id in the fast path while that reads it (see fast-path.ts), else -1. */
   fastId = -1;
-  /** The fast path and JS disagreed on one of its heads: JS reads its bytes itself until it is handed back. */
-  fastDoubted = false;
 
   constructor(
     readonly table: FlowTable,
