@@ -382,9 +382,9 @@ export function recordsLastTs(): f64 { return recLastTs; }
  * Reads the classic pcap records at [addr, addr + len) (byte order `le`,
  * nanosecond timestamps `ns`) for as long as their packets are the fast
  * path's. Returns the bytes consumed; why it stopped is `recordsStatus()`.
- * `lastSweep`: when JS last swept for idle flows (it sweeps 10 s of capture time later).
+ * `lastSweep`: when JS last swept for idle flows; it sweeps again `sweepEvery` ms of capture time later.
  */
-export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, maxPacket: u32, maxHead: u32, lastSweep: f64): u32 {
+export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, maxPacket: u32, maxHead: u32, lastSweep: f64, sweepEvery: f64): u32 {
   let p = addr;
   const end = addr + len;
   recPackets = 0;
@@ -409,7 +409,7 @@ export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, ma
     recPackets++;
     if (ts > recMaxTs) recMaxTs = ts;
     recLastTs = ts;
-    if (ts - lastSweep > 10000) {
+    if (ts - lastSweep > sweepEvery) {
       recStatus = RECORDS_SWEEP;
       break;
     }

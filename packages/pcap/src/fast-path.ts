@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { FastFlows, Flow } from './tcp-flows.js';
+import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_SIZE, HttpMessage, START } from './http-stream.js';
 import { requestLine } from './start-line.js';
 
@@ -41,7 +41,7 @@ interface Exports {
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
   learnName(len: number): number;
-  records(addr: number, len: number, le: number, ns: number, linkType: number, maxPacket: number, maxHead: number, lastSweep: number): number;
+  records(addr: number, len: number, le: number, ns: number, linkType: number, maxPacket: number, maxHead: number, lastSweep: number, sweepEvery: number): number;
   recordsLastTs(): number;
   recordsStatus(): number;
   recordsPackets(): number;
@@ -246,7 +246,7 @@ export class FastPath implements FastFlows {
     let addr = buf.byteOffset + start;
     const stop = buf.byteOffset + end;
     for (;;) {
-      const used = this.w.records(addr, stop - addr, le ? 1 : 0, ns ? 1 : 0, linkType, maxPacket, this.maxHeaderBytes, lastSweep);
+      const used = this.w.records(addr, stop - addr, le ? 1 : 0, ns ? 1 : 0, linkType, maxPacket, this.maxHeaderBytes, lastSweep, SWEEP_EVERY_MS);
       addr += used;
       out.bytes += used;
       out.packets += this.w.recordsPackets();

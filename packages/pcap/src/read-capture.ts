@@ -117,7 +117,7 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
       if (tsMs > lastTs) lastTs = tsMs;
       if (declined) declined = false;
       else if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
-        if (tsMs - flows!.lastSweep > 10_000) {
+        if (flows!.sweepDue(tsMs)) {
           fast.flush();
           flows!.tick(tsMs);
         }

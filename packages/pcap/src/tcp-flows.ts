@@ -26,6 +26,8 @@ const MAX_UNDECIDED_BYTES = 16_384;
 const MAX_UNDECIDED_HTTP_PORT = 1_048_576;
 const MAX_TLS_HELLO = 16_384;
 const MAX_TLS_NAMES = 10_000;
+/** Capture time between sweeps for idle flows. */
+export const SWEEP_EVERY_MS = 10_000;
 
 const KNOWN_METHODS =
   /^(?:GET|POST|HEAD|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK|SEARCH|REPORT|QUERY|MKCALENDAR|SUBSCRIBE|NOTIFY|PURGE)[ \t]/;
@@ -277,12 +279,17 @@ export class FlowTable {
       if (flow.fin[0] && flow.fin[1] && d.ended && o.ended) this.close(flow, ts);
     }
     if (this.fast !== null && flow.app === APP_HTTP && this.quiet(flow)) this.fast.promote(flow);
-    if (ts - this.lastSweep > 10_000) this.sweep(ts);
+    if (this.sweepDue(ts)) this.sweep(ts);
+  }
+
+  /** Whether the sweep for idle flows is due at capture time `ts`. */
+  sweepDue(ts: number): boolean {
+    return ts - this.lastSweep > SWEEP_EVERY_MS;
   }
 
   /** The sweep for idle flows, when due (the fast path's packets do not pass through `packet`). */
   tick(ts: number): void {
-    if (ts - this.lastSweep > 10_000) this.sweep(ts);
+    if (this.sweepDue(ts)) this.sweep(ts);
   }
 
   /**
