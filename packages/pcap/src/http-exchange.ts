@@ -1,5 +1,4 @@
-import type { Body, Endpoint4, Exchange, ExchangeFlag, ExchangeSourceKind, HttpRequest, HttpResponse } from '@overhear/model';
-import { headerValue } from '@overhear/model';
+import type { Body, Endpoint4, Exchange, ExchangeFlag, ExchangeSourceKind, HostAnomaly, HttpRequest, HttpResponse } from '@overhear/model';
 import { decodeContent, knownCoding, type DecodeLimits } from './content-decoding.js';
 import type { HttpMessage } from './http-stream.js';
 
@@ -24,77 +23,129 @@ export interface Tx {
 }
 
 export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
-  const flags: ExchangeFlag[] = [];
   const req = tx.req;
-  const { path, query, authority } = splitTarget(req.target, req.method);
-  const hostHeader = headerValue(req.headers, 'host');
-  const absolute = req.method !== 'CONNECT' && authority !== undefined;
+  const target = req.target;
+  let path: string;
+  let query: Array<readonly [string, string]>;
+  let authority: string | undefined;
+  if (target.charCodeAt(0) === 47 && target.indexOf('#') < 0) {
+    // origin form, the common case
+    const q = target.indexOf('?');
+    path = q < 0 ? target : target.slice(0, q);
+    query = q < 0 ? [] : parseQuery(target.slice(q + 1));
+  } else ({ path, query, authority } = splitTarget(target, req.method));
+  const hostHeader = req.host;
+  // an absolute-form target's authority (a CONNECT's names where the tunnel goes instead)
+  const absolute = req.method !== 'CONNECT' ? authority : undefined;
+  let hostAnomaly: HostAnomaly | undefined;
+  if (req.hostHeaders > 1) hostAnomaly = 'several-host-headers';
+  else if (absolute !== undefined && hostHeader !== undefined && !sameHost(hostHeader, absolute)) hostAnomaly = 'host-differs-from-target';
+  let flags: ExchangeFlag[] | null = null;
+  const rb = finishBody(req, lim);
+  if (req.body?.gap) flags = flag(flags, 'body-gap');
+  if (unknownCoding(req, rb)) flags = flag(flags, 'decode-failed');
+  if (req.interrupted || !tx.reqDone) flags = flag(flags, 'request-interrupted');
+  // every request has one shape (what is absent is undefined): analysis reads each of them, on every exchange
   const request: HttpRequest = {
     method: req.method,
     // an absolute-form target's authority wins over Host (RFC 9112 §3.2.2: the server ignores Host then)
-    host: normalizeHost(absolute ? authority : (hostHeader ?? authority), conn.server.ip),
+    host: normalizeHost(absolute ?? hostHeader ?? authority, conn.server.ip),
     path,
     query,
     httpVersion: req.version,
     headers: req.headers,
-  };
-  const rb = finishBody(req, lim, flags);
-  if (rb) request.body = rb;
-  if (req.framing !== null) request.framing = req.framing;
-  if (req.hostHeaders > 1) request.hostAnomaly = 'several-host-headers';
-  else if (absolute && hostHeader !== undefined && !sameHost(hostHeader, authority)) request.hostAnomaly = 'host-differs-from-target';
-  if (req.interrupted || !tx.reqDone) flags.push('request-interrupted');
-  const ex: Exchange = {
-    source: conn.source,
-    startedAt: Math.round(req.startTs),
-    scheme: 'http',
-    client: conn.client,
-    server: conn.server,
-    request,
+    body: rb,
+    framing: req.framing ?? undefined,
+    hostAnomaly,
   };
   const res = tx.resp;
+  let response: HttpResponse | undefined;
   let sb: Body | undefined;
+  let durationMs: number | undefined;
   if (res) {
-    const response: HttpResponse = {
-      status: res.status,
-      statusText: res.statusText,
-      httpVersion: res.version,
-      headers: res.headers,
-    };
-    sb = finishBody(res, lim, flags);
-    if (sb) response.body = sb;
-    if (res.interrupted || !tx.respDone) flags.push('response-interrupted');
-    ex.response = response;
-    ex.durationMs = Math.max(0, Math.round((res.endTs - req.startTs) * 1000) / 1000);
+    sb = finishBody(res, lim);
+    if (res.body?.gap && !flags?.includes('body-gap')) flags = flag(flags, 'body-gap');
+    if (unknownCoding(res, sb) && !flags?.includes('decode-failed')) flags = flag(flags, 'decode-failed');
+    if (res.interrupted || !tx.respDone) flags = flag(flags, 'response-interrupted');
+    response = { status: res.status, statusText: res.statusText, httpVersion: res.version, headers: res.headers, body: sb };
+    durationMs = Math.max(0, Math.round((res.endTs - req.startTs) * 1000) / 1000);
   }
-  if (tx.upgrade) flags.push('upgrade');
-  if (tx.connect) flags.push('connect');
-  if (rb instanceof CodedBody || sb instanceof CodedBody) {
-    const coded = [rb, sb].filter((b): b is CodedBody => b instanceof CodedBody);
-    // Whether decoding was capped or failed is known once decoded: reading the flags decodes.
-    Object.defineProperty(ex, 'flags', {
-      enumerable: true,
-      get: () => {
-        for (const b of coded) b.decode();
-        return flags.length ? flags : undefined;
-      },
-    });
-  } else if (flags.length) ex.flags = flags;
-  return ex;
+  if (tx.upgrade) flags = flag(flags, 'upgrade');
+  if (tx.connect) flags = flag(flags, 'connect');
+  return new CapturedExchange(conn, Math.round(req.startTs), request, response, durationMs, flags, rb instanceof CodedBody ? rb : null, sb instanceof CodedBody ? sb : null);
 }
 
-function finishBody(m: HttpMessage, lim: BodyLimits, flags: ExchangeFlag[]): Body | undefined {
+function flag(flags: ExchangeFlag[] | null, f: ExchangeFlag): ExchangeFlag[] {
+  if (flags === null) return [f];
+  flags.push(f);
+  return flags;
+}
+
+/**
+ * An exchange read from a capture. All have one shape (what is absent is
+ * undefined), and their flags are read through a getter: whether a
+ * content-coded body's decoding was capped or failed is known only once it is
+ * decoded, so reading the flags decodes it.
+ */
+class CapturedExchange implements Exchange {
+  readonly source: ExchangeSourceKind;
+  readonly scheme = 'http' as const;
+  readonly client: Endpoint4;
+  readonly server: Endpoint4;
+  #flags: ExchangeFlag[] | null;
+  #coded: CodedBody | null;
+  #coded2: CodedBody | null;
+
+  constructor(
+    conn: ConnInfo,
+    readonly startedAt: number,
+    readonly request: HttpRequest,
+    readonly response: HttpResponse | undefined,
+    readonly durationMs: number | undefined,
+    flags: ExchangeFlag[] | null,
+    coded: CodedBody | null,
+    coded2: CodedBody | null,
+  ) {
+    this.source = conn.source;
+    this.client = conn.client;
+    this.server = conn.server;
+    this.#flags = flags;
+    this.#coded = coded;
+    this.#coded2 = coded2;
+  }
+
+  get flags(): ExchangeFlag[] | undefined {
+    if (this.#coded !== null || this.#coded2 !== null) {
+      for (const b of [this.#coded, this.#coded2]) {
+        if (b === null) continue;
+        b.decode();
+        if (b.failed && !this.#flags?.includes('decode-failed')) this.#flags = flag(this.#flags, 'decode-failed');
+        if (b.capped && !this.#flags?.includes('decode-capped')) this.#flags = flag(this.#flags, 'decode-capped');
+      }
+      this.#coded = this.#coded2 = null;
+    }
+    return this.#flags ?? undefined;
+  }
+
+  toJSON(): Exchange {
+    const { source, startedAt, scheme, client, server, request, response, durationMs, flags } = this;
+    return { source, startedAt, scheme, client, server, request, response, durationMs, flags };
+  }
+}
+
+function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
   const c = m.body;
   if (!c) return undefined;
   const bytes = c.take();
-  if (c.gap && !flags.includes('body-gap')) flags.push('body-gap');
   if (c.length === 0) return undefined;
   const codings = m.codings;
-  if (codings) {
-    if (codings.every(knownCoding)) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim, flags);
-    if (!flags.includes('decode-failed')) flags.push('decode-failed');
-  }
+  if (codings && codings.every(knownCoding)) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim);
   return plainBody(bytes, c.length, c.truncated, lim);
+}
+
+/** The message's body was content-coded in a way this package cannot undo (kept as sent). */
+function unknownCoding(m: HttpMessage, b: Body | undefined): boolean {
+  return b !== undefined && m.codings !== null && !(b instanceof CodedBody);
 }
 
 function plainBody(bytes: Buffer, length: number, truncated: boolean, lim: BodyLimits): Body {
@@ -109,11 +160,13 @@ function plainBody(bytes: Buffer, length: number, truncated: boolean, lim: BodyL
 /**
  * A content-coded body (gzip, deflate, br), decoded when first read, within
  * the caps. Most exchanges are only counted and never read their bodies
- * (sampling), so most are never inflated. Reading the exchange's flags
- * decodes it (they say whether decoding was capped or failed).
+ * (sampling), so most are never inflated.
  */
 class CodedBody implements Body {
   private done: Body | undefined;
+  /** Known once decoded. */
+  failed = false;
+  capped = false;
 
   constructor(
     private raw: Buffer | undefined,
@@ -122,7 +175,6 @@ class CodedBody implements Body {
     private readonly wireTruncated: boolean,
     private readonly gap: boolean,
     private readonly lim: BodyLimits,
-    private readonly flags: ExchangeFlag[],
   ) {
     this.encodedLength = wireLength;
   }
@@ -150,12 +202,11 @@ class CodedBody implements Body {
     const raw = this.raw!;
     this.raw = undefined;
     const d = decodeContent(this.codings, raw, this.lim);
-    const flags = this.flags;
     if (d.failed) {
-      if (!flags.includes('decode-failed')) flags.push('decode-failed');
+      this.failed = true;
       this.done = plainBody(raw, this.wireLength, this.wireTruncated, this.lim);
     } else {
-      if ((d.capped || (this.wireTruncated && !this.gap)) && !flags.includes('decode-capped')) flags.push('decode-capped');
+      this.capped = d.capped || (this.wireTruncated && !this.gap);
       this.done = plainBody(d.out, d.length, this.wireTruncated || d.capped, this.lim);
     }
     return this.done;

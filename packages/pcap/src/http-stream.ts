@@ -28,8 +28,9 @@ export class HttpMessage {
   framing: FramingAnomaly | null = null;
   /** A Content-Length or Transfer-Encoding header in a form servers disagree on: white space before its colon, folded, or naming identity. */
   framingObfuscated = false;
-  /** Host headers seen. */
+  /** Host headers seen, and the first one's value. */
   hostHeaders = 0;
+  host: string | undefined = undefined;
   chunked = false;
   /** Content and transfer codings other than chunked/identity, in the order applied (content codings first: the sender applies them to the entity before transfer codings). */
   codings: string[] | null = null;
@@ -746,7 +747,7 @@ export function addHeader(m: HttpMessage, name: string, value: string): void {
   // only three names change framing, and Host is counted; compare lengths first
   const nl = name.length;
   if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
-  else if (nl === 4 && name === 'host') m.hostHeaders++;
+  else if (nl === 4 && name === 'host' && m.hostHeaders++ === 0) m.host = value;
 }
 
 function noteHeader(m: HttpMessage, name: string, value: string): void {
