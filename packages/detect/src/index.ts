@@ -1,5 +1,5 @@
 export { classifyValue, type ClassifyContext } from './classify.js';
-export { scanExchange, createScanner, DEFAULT_SCAN_LIMITS, type ScanOptions, type ExchangeScanner, type ParsedBodies } from './scan-exchange.js';
+export { scanExchange, createScanner, createLazyScanner, LazyMatch, DEFAULT_SCAN_LIMITS, type ScanOptions, type ExchangeScanner, type LazyExchangeScanner, type ParsedBodies } from './scan-exchange.js';
 export { findInText, type TextMatch, type TextScanOptions } from './scan-text.js';
 export { createRedactor, maskValue, type Redactor } from './redact.js';
 export { redactJson, redactText } from './redact-body.js';

@@ -42,6 +42,55 @@ export interface ParsedBodies {
 }
 
 export type ExchangeScanner = (ex: Exchange, parsed?: ParsedBodies) => SensitiveMatch[];
+/** A scanner whose matches make their preview and keyed hash only when read (see LazyMatch). */
+export type LazyExchangeScanner = (ex: Exchange, parsed?: ParsedBodies) => LazyMatch[];
+
+/**
+ * A match whose masked preview and keyed hash are made when first read. Most
+ * matches of an analysed exchange repeat one its endpoint already recorded
+ * (same place, same type) and are only counted: an HMAC and a mask for each
+ * would be wasted. The raw value stays in a private field (never enumerated,
+ * spread or serialised) and is dropped once both are made; keep `redacted()`,
+ * never the match itself.
+ */
+export class LazyMatch implements SensitiveMatch {
+  #value: string | undefined;
+  #preview: string | undefined;
+  #hash: string | undefined;
+  readonly #redactor: Redactor;
+
+  constructor(
+    readonly type: string,
+    readonly location: SensitiveLocation,
+    readonly name: string,
+    value: string,
+    redactor: Redactor,
+  ) {
+    this.#value = value;
+    this.#redactor = redactor;
+  }
+
+  get preview(): string {
+    if (this.#preview === undefined) {
+      this.#preview = this.#redactor.preview(this.type, this.#value!);
+      if (this.#hash !== undefined) this.#value = undefined;
+    }
+    return this.#preview;
+  }
+
+  get hash(): string {
+    if (this.#hash === undefined) {
+      this.#hash = this.#redactor.hash(this.#value!);
+      if (this.#preview !== undefined) this.#value = undefined;
+    }
+    return this.#hash;
+  }
+
+  /** A plain copy, safe to keep. */
+  redacted(): SensitiveMatch {
+    return { type: this.type, location: this.location, name: this.name, preview: this.preview, hash: this.hash };
+  }
+}
 
 /** Headers that never carry personal data or credentials; skipped without a look. */
 const boringHeaders = new Set([
@@ -63,6 +112,12 @@ const textDecoder = new TextDecoder('utf-8', { fatal: false });
 const simpleKey = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 export function createScanner(opts: ScanOptions): ExchangeScanner {
+  const scan = createLazyScanner(opts);
+  return (ex, parsed) => scan(ex, parsed).map((m) => m.redacted());
+}
+
+/** As createScanner, with matches redacted only when read (for callers that keep few of them). */
+export function createLazyScanner(opts: ScanOptions): LazyExchangeScanner {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_SCAN_LIMITS.maxBodyBytes;
   const maxDepth = opts.maxDepth ?? DEFAULT_SCAN_LIMITS.maxDepth;
   const maxValues = opts.maxValues ?? DEFAULT_SCAN_LIMITS.maxValues;
@@ -71,8 +126,8 @@ export function createScanner(opts: ScanOptions): ExchangeScanner {
   const redactor = opts.redactor;
   const baseCtx: ClassifyContext = { ...(opts.phoneRegions && { phoneRegions: opts.phoneRegions }), ...(custom && { custom }) };
 
-  return function scan(ex: Exchange, parsed?: ParsedBodies): SensitiveMatch[] {
-    const out: SensitiveMatch[] = [];
+  return function scan(ex: Exchange, parsed?: ParsedBodies): LazyMatch[] {
+    const out: LazyMatch[] = [];
     const seen = new Set<string>();
     let values = 0;
 
@@ -81,7 +136,7 @@ export function createScanner(opts: ScanOptions): ExchangeScanner {
       const key = `${location}\u0000${name}\u0000${type}`;
       if (seen.has(key)) return;
       seen.add(key);
-      out.push({ type, location, name, preview: redactor.preview(type, value), hash: redactor.hash(value) });
+      out.push(new LazyMatch(type, location, name, value, redactor));
     };
     const check = (location: SensitiveLocation, name: string, value: string, ctx: ClassifyContext) => {
       if (values >= maxValues) return;

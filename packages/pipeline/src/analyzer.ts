@@ -248,13 +248,16 @@ function bump<K>(m: Map<K, number>, k: K, n = 1): void {
 
 function countOnce<T>(m: Map<string, Counted<T>>, key: string, value: T, t: number, cap = Infinity): void {
   const c = m.get(key);
-  if (c) {
-    c.count++;
-    if (t < c.firstSeen) c.firstSeen = t;
-    if (t > c.lastSeen) c.lastSeen = t;
-  } else if (m.size < cap) {
+  if (c) seen(c, t);
+  else if (m.size < cap) {
     m.set(key, { value, count: 1, firstSeen: t, lastSeen: t });
   }
+}
+
+function seen(c: Counted<unknown>, t: number): void {
+  c.count++;
+  if (t < c.firstSeen) c.firstSeen = t;
+  if (t > c.lastSeen) c.lastSeen = t;
 }
 
 function pathParamSchema(kind: SegmentKind, value: string): JsonSchema {
@@ -521,7 +524,13 @@ export class Analyzer {
       };
       const d = this.detector.analyse(ex, { template, pathParams, auth, json });
       // bounded as the catalog bounds them (names come from traffic)
-      for (const s of d.sensitive) countOnce(ep.sensitive, `${s.location}\u0000${s.name}\u0000${s.type}`, s, t, MAX_ROWS_PER_ENDPOINT);
+      for (const s of d.sensitive) {
+        const key = `${s.location}\u0000${s.name}\u0000${s.type}`;
+        const c = ep.sensitive.get(key);
+        if (c) seen(c, t);
+        // a copy: a detector's match may redact itself only when read (and hold its value until then)
+        else if (ep.sensitive.size < MAX_ROWS_PER_ENDPOINT) ep.sensitive.set(key, { value: { type: s.type, location: s.location, name: s.name, preview: s.preview, hash: s.hash }, count: 1, firstSeen: t, lastSeen: t });
+      }
       this.addFindings(ep, d.findings, t);
     }
   }

@@ -1,5 +1,5 @@
 import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
-import { ANALYSIS_RULES, CredentialStuffingDetector, EVERY_EXCHANGE_RULES, createRedactor, createScanner, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
+import { ANALYSIS_RULES, CredentialStuffingDetector, EVERY_EXCHANGE_RULES, createLazyScanner, createRedactor, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
 import type { CredentialKind, Detection, Detector, Observation } from './analyzer.js';
 import { hash53 } from './string-hash.js';
 
@@ -38,7 +38,8 @@ const FAILED_LOGIN = new Set([400, 401, 403, 429]);
  */
 export function createDetector(opts: DetectorOptions): Detector {
   const redactor = createRedactor(opts.key);
-  const scan = createScanner({ ...opts.scan, redactor });
+  // matches redact themselves when read: the analyzer keeps only the first of each place and type per endpoint
+  const scan = createLazyScanner({ ...opts.scan, redactor });
   const rules = opts.rules ?? {};
   const stuffing = new CredentialStuffingDetector();
   const clientIds = new Map<string, string>();
@@ -93,7 +94,7 @@ export function createDetector(opts: DetectorOptions): Detector {
       const matches = scanned?.ex === ex ? scanned.matches : scan(ex, ctx.json);
       scanned = undefined;
       return {
-        sensitive: matches.map((m) => ({ type: m.type, location: m.location, name: m.name, preview: m.preview, hash: m.hash })),
+        sensitive: matches,
         findings: evaluateRules(ex, matches, rules, ANALYSIS_RULES).map(toFinding),
       };
     },
