@@ -36,9 +36,24 @@ function decodePart(part: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Decodes without verifying. Undefined when the value is not a JWT. */
+/**
+ * The last token decoded and its answer: one request's token is decoded up to
+ * three times (its caller's id, the scan, the weak-jwt rule). Shared: treat
+ * the answer as read-only.
+ */
+let lastToken = '';
+let lastDecoded: DecodedJwt | undefined;
+
+/** Decodes without verifying. Undefined when the value is not a JWT. The answer is shared with other callers: do not change it. */
 export function decodeJwt(token: string): DecodedJwt | undefined {
   if (token.length < 20 || token.length > 16384 || !token.startsWith('eyJ')) return undefined;
+  if (token === lastToken) return lastDecoded;
+  lastDecoded = decode(token);
+  lastToken = token;
+  return lastDecoded;
+}
+
+function decode(token: string): DecodedJwt | undefined {
   const parts = token.split('.');
   if (parts.length < 2 || parts.length > 3) return undefined;
   const header = decodePart(parts[0]!);

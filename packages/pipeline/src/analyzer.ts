@@ -660,15 +660,46 @@ const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2,
  * "email in query email (j***@e***.com)" for a thousand customers is one finding.
  */
 export function findingKey(evidence: string): string {
+  return remember(findingKeys, evidence, makeFindingKey);
+}
+
+function makeFindingKey(evidence: string): string {
   const list = LIST_EVIDENCE.exec(evidence);
   if (list) return list[1]!;
   return evidence.replace(/\s*\([^()]*\)/g, '').replace(/\d+/g, '#').trim();
+}
+
+/**
+ * Answers of findingKey and of mergeEvidence with itself, by evidence: an
+ * endpoint raises the same few evidence strings on exchange after exchange,
+ * and each answer costs regular expressions (and a sort). Bounded; only
+ * evidence (names, types, masked previews) is kept, as in the findings.
+ */
+const findingKeys = new Map<string, string>();
+const selfMerges = new Map<string, string>();
+
+function remember(m: Map<string, string>, key: string, make: (key: string) => string): string {
+  let v = m.get(key);
+  if (v === undefined) {
+    if (m.size >= 1000) m.clear();
+    m.set(key, (v = make(key)));
+  }
+  return v;
 }
 
 /** Evidence of the form "what: a, b, c" lists types; the same finding's lists are united. */
 const LIST_EVIDENCE = /^([^:()]+): ([\w-]+(?:, [\w-]+)*)$/;
 
 export function mergeEvidence(older: string, newer: string): string {
+  // the usual case: the finding raised again as it was
+  return older === newer ? remember(selfMerges, older, mergeWithItself) : mergeLists(older, newer);
+}
+
+function mergeWithItself(evidence: string): string {
+  return mergeLists(evidence, evidence);
+}
+
+function mergeLists(older: string, newer: string): string {
   const a = LIST_EVIDENCE.exec(older);
   const b = LIST_EVIDENCE.exec(newer);
   if (!a || !b || a[1] !== b[1]) return newer;
