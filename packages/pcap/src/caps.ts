@@ -58,13 +58,13 @@ export class CaptureFault extends Error {
   }
 }
 
-/** Receives each packet record. `buf` is a view valid only during the call: copy what you keep. */
 /** What `PacketSink.records` read (one object, reused). */
 export interface RecordsRead {
   bytes: number;
   packets: number;
 }
 
+/** Receives each packet record. `buf` is a view valid only during the call: copy what you keep. */
 export interface PacketSink {
   packet(buf: Buffer, start: number, end: number, origLen: number, tsMs: number, linkType: number): void;
   /**

@@ -266,11 +266,6 @@ export class FastPath implements FastFlows {
     }
   }
 
-  /** Flows the fast path reads now. */
-  get flowCount(): number {
-    return this.live;
-  }
-
   lastTs(flow: Flow): number {
     return this.f64[(this.lastTsAt >> 3) + flow.fastId]!;
   }
@@ -284,7 +279,6 @@ export class FastPath implements FastFlows {
     if (n === 0) return;
     const u = this.u32;
     const f = this.f64;
-    const mem = this.mem;
     let e = this.events >> 2;
     // flows whose heads JS framed otherwise: JS reads their bytes itself until they are handed back, below
     let doubted: Set<Flow> | null = null;
@@ -293,9 +287,7 @@ export class FastPath implements FastFlows {
       const flow = this.flows[u[e + 1]!]!;
       const ts = f[(e + 14) >> 1]!;
       if (kind === EV_DATA) {
-        const http = flow.http!;
-        const addr = u[e + 3]!;
-        (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
+        this.bytes(flow, e, ts);
       } else if (kind === EV_HEAD) {
         const r = doubted?.has(flow) ? UNREAD : this.head(flow, e, ts);
         if (r === READ) fastPathTotals.heads++;
@@ -305,11 +297,7 @@ export class FastPath implements FastFlows {
             (doubted ??= new Set()).add(flow);
           }
           // JS reads the flow's bytes itself from here: this head's too, unless it already took it
-          if (r === UNREAD) {
-            const http = flow.http!;
-            const addr = u[e + 3]!;
-            (u[e + 2] === flow.client ? http.request : http.response).push(mem, addr, addr + u[e + 4]!, ts);
-          }
+          if (r === UNREAD) this.bytes(flow, e, ts);
         }
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
@@ -318,6 +306,14 @@ export class FastPath implements FastFlows {
     }
     this.w.clearEvents();
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
+  }
+
+  /** The bytes of event `e`, to the flow's HTTP stream of their direction, as the reassembler would hand them. */
+  private bytes(flow: Flow, e: number, ts: number): void {
+    const u = this.u32;
+    const http = flow.http!;
+    const addr = u[e + 3]!;
+    (u[e + 2] === flow.client ? http.request : http.response).push(this.mem, addr, addr + u[e + 4]!, ts);
   }
 
   /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */

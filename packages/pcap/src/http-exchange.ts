@@ -29,7 +29,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   let query: Array<readonly [string, string]>;
   let authority: string | undefined;
   if (target.charCodeAt(0) === 47 && target.indexOf('#') < 0) {
-    // origin form, the common case
+    // origin form, the common case, split here (splitTarget reads every form, with an object per call)
     const q = target.indexOf('?');
     path = q < 0 ? target : target.slice(0, q);
     query = q < 0 ? [] : parseQuery(target.slice(q + 1));
@@ -64,20 +64,22 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
   let durationMs: number | undefined;
   if (res) {
     sb = finishBody(res, lim);
-    if (res.body?.gap && !flags?.includes('body-gap')) flags = flag(flags, 'body-gap');
-    if (unknownCoding(res, sb) && !flags?.includes('decode-failed')) flags = flag(flags, 'decode-failed');
+    if (res.body?.gap) flags = flag(flags, 'body-gap');
+    if (unknownCoding(res, sb)) flags = flag(flags, 'decode-failed');
     if (res.interrupted || !tx.respDone) flags = flag(flags, 'response-interrupted');
     response = { status: res.status, statusText: res.statusText, httpVersion: res.version, headers: res.headers, body: sb };
     durationMs = Math.max(0, Math.round((res.endTs - req.startTs) * 1000) / 1000);
   }
   if (tx.upgrade) flags = flag(flags, 'upgrade');
   if (tx.connect) flags = flag(flags, 'connect');
-  return new CapturedExchange(conn, Math.round(req.startTs), request, response, durationMs, flags, rb instanceof CodedBody ? rb : null, sb instanceof CodedBody ? sb : null);
+  const coded = rb instanceof CodedBody ? (sb instanceof CodedBody ? [rb, sb] : [rb]) : sb instanceof CodedBody ? [sb] : null;
+  return new CapturedExchange(conn, Math.round(req.startTs), request, response, durationMs, flags, coded);
 }
 
+/** The flags with `f` (once): the list is made with its first flag. */
 function flag(flags: ExchangeFlag[] | null, f: ExchangeFlag): ExchangeFlag[] {
   if (flags === null) return [f];
-  flags.push(f);
+  if (!flags.includes(f)) flags.push(f);
   return flags;
 }
 
@@ -93,8 +95,8 @@ class CapturedExchange implements Exchange {
   readonly client: Endpoint4;
   readonly server: Endpoint4;
   #flags: ExchangeFlag[] | null;
-  #coded: CodedBody | null;
-  #coded2: CodedBody | null;
+  /** Content-coded bodies not yet looked at by `flags`. */
+  #coded: CodedBody[] | null;
 
   constructor(
     conn: ConnInfo,
@@ -103,26 +105,23 @@ class CapturedExchange implements Exchange {
     readonly response: HttpResponse | undefined,
     readonly durationMs: number | undefined,
     flags: ExchangeFlag[] | null,
-    coded: CodedBody | null,
-    coded2: CodedBody | null,
+    coded: CodedBody[] | null,
   ) {
     this.source = conn.source;
     this.client = conn.client;
     this.server = conn.server;
     this.#flags = flags;
     this.#coded = coded;
-    this.#coded2 = coded2;
   }
 
   get flags(): ExchangeFlag[] | undefined {
-    if (this.#coded !== null || this.#coded2 !== null) {
-      for (const b of [this.#coded, this.#coded2]) {
-        if (b === null) continue;
+    if (this.#coded !== null) {
+      for (const b of this.#coded) {
         b.decode();
-        if (b.failed && !this.#flags?.includes('decode-failed')) this.#flags = flag(this.#flags, 'decode-failed');
-        if (b.capped && !this.#flags?.includes('decode-capped')) this.#flags = flag(this.#flags, 'decode-capped');
+        if (b.failed) this.#flags = flag(this.#flags, 'decode-failed');
+        if (b.capped) this.#flags = flag(this.#flags, 'decode-capped');
       }
-      this.#coded = this.#coded2 = null;
+      this.#coded = null;
     }
     return this.#flags ?? undefined;
   }
@@ -247,11 +246,6 @@ export function splitTarget(
 ): { path: string; query: Array<readonly [string, string]>; authority: string | undefined } {
   let t = target;
   let authority: string | undefined;
-  if (t.charCodeAt(0) === 47 && t.indexOf('#') < 0) {
-    // origin form, the common case
-    const q = t.indexOf('?');
-    return q < 0 ? { path: t, query: [], authority } : { path: t.slice(0, q), query: parseQuery(t.slice(q + 1)), authority };
-  }
   if (method === 'CONNECT') {
     // authority form: where the tunnel goes (the first word; a sloppy client may send more)
     const sp = t.search(/[ \t]/);

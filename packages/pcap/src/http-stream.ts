@@ -599,8 +599,7 @@ export class HttpStream {
         let i = p;
         const stop = Math.min(n, p + 12);
         for (; i < stop; i++) {
-          const c = v[i]!;
-          const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+          const d = hexValue(v[i]!);
           if (d < 0) break;
           size = size * 16 + d;
         }
@@ -695,6 +694,11 @@ export class HttpStream {
   }
 }
 
+/** The value of a hexadecimal digit's character code, or -1. */
+function hexValue(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+}
+
 /** Chunk size from its line: >= 0, -1 not a size line, -2 blank, -3 too large. */
 function chunkSize(line: string): number {
   let i = 0;
@@ -705,8 +709,7 @@ function chunkSize(line: string): number {
   let size = 0;
   let digits = 0;
   for (; i < n; i++) {
-    const c = line.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    const d = hexValue(line.charCodeAt(i));
     if (d < 0) break;
     size = size * 16 + d;
     digits++;
