@@ -32,7 +32,8 @@ import {
 } from '@overhear/infer';
 import { SpecMatcher, type DeclaredSpec } from '@overhear/spec';
 import type { AnalysisSampler } from './sampler.js';
-import { ConsumerCounts } from './consumer-counts.js';
+import { ConsumerCounts, seen } from './consumer-counts.js';
+import { memo } from './memo.js';
 
 /**
  * Turns exchanges into per-endpoint observations: templating, parameters,
@@ -252,12 +253,6 @@ function countOnce<T>(m: Map<string, Counted<T>>, key: string, value: T, t: numb
   else if (m.size < cap) {
     m.set(key, { value, count: 1, firstSeen: t, lastSeen: t });
   }
-}
-
-function seen(c: Counted<unknown>, t: number): void {
-  c.count++;
-  if (t < c.firstSeen) c.firstSeen = t;
-  if (t > c.lastSeen) c.lastSeen = t;
 }
 
 function pathParamSchema(kind: SegmentKind, value: string): JsonSchema {
@@ -551,9 +546,7 @@ export class Analyzer {
       if ((SEVERITY_RANK[f.severity] ?? 4) < (SEVERITY_RANK[v.severity] ?? 4)) v.severity = f.severity;
       v.owasp = f.owasp;
       v.evidence = mergeEvidence(v.evidence, f.evidence);
-      c.count++;
-      if (t < c.firstSeen) c.firstSeen = t;
-      if (t > c.lastSeen) c.lastSeen = t;
+      seen(c, t);
     }
   }
 
@@ -660,7 +653,7 @@ const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2,
  * "email in query email (j***@e***.com)" for a thousand customers is one finding.
  */
 export function findingKey(evidence: string): string {
-  return remember(findingKeys, evidence, makeFindingKey);
+  return memo(findingKeys, evidence, makeFindingKey, 1000);
 }
 
 function makeFindingKey(evidence: string): string {
@@ -678,21 +671,12 @@ function makeFindingKey(evidence: string): string {
 const findingKeys = new Map<string, string>();
 const selfMerges = new Map<string, string>();
 
-function remember(m: Map<string, string>, key: string, make: (key: string) => string): string {
-  let v = m.get(key);
-  if (v === undefined) {
-    if (m.size >= 1000) m.clear();
-    m.set(key, (v = make(key)));
-  }
-  return v;
-}
-
 /** Evidence of the form "what: a, b, c" lists types; the same finding's lists are united. */
 const LIST_EVIDENCE = /^([^:()]+): ([\w-]+(?:, [\w-]+)*)$/;
 
 export function mergeEvidence(older: string, newer: string): string {
   // the usual case: the finding raised again as it was
-  return older === newer ? remember(selfMerges, older, mergeWithItself) : mergeLists(older, newer);
+  return older === newer ? memo(selfMerges, older, mergeWithItself, 1000) : mergeLists(older, newer);
 }
 
 function mergeWithItself(evidence: string): string {

@@ -104,7 +104,8 @@ export class ConsumerCounts {
   }
 }
 
-function seen(c: Count, t: number): void {
+/** One more sighting, at time `t`, of something counted with its first and last sighting. */
+export function seen(c: { count: number; firstSeen: number; lastSeen: number }, t: number): void {
   c.count++;
   if (t < c.firstSeen) c.firstSeen = t;
   if (t > c.lastSeen) c.lastSeen = t;

@@ -2,24 +2,13 @@ import { headerValue, type Endpoint4, type Exchange } from '@overhear/model';
 import { ANALYSIS_RULES, CredentialStuffingDetector, EVERY_EXCHANGE_RULES, createLazyScanner, createRedactor, decodeJwt, evaluateRules, type RuleContext, type RuleHit, type ScanOptions } from '@overhear/detect';
 import type { CredentialKind, Detection, Detector, Observation } from './analyzer.js';
 import { hash53 } from './string-hash.js';
+import { memo } from './memo.js';
 
 export interface DetectorOptions {
   /** The per-catalog secret for keyed hashes (Catalog.secretKey()). */
   key: Uint8Array;
   rules?: RuleContext;
   scan?: Omit<ScanOptions, 'redactor'>;
-}
-
-/** Most entries kept by each memo below; one is emptied when full (a flood of distinct values only costs recomputation). */
-const MEMO_MAX = 10_000;
-
-function memo<K, V>(m: Map<K, V>, key: K, make: (key: K) => V): V {
-  let v = m.get(key);
-  if (v === undefined) {
-    if (m.size >= MEMO_MAX) m.clear();
-    m.set(key, (v = make(key)));
-  }
-  return v;
 }
 
 /** What most exchanges raise in `observe` (shared: nothing allocated per exchange). */
