@@ -165,9 +165,21 @@ export class FastPath implements FastFlows {
     this.live = 0;
   }
 
-  /** Copies an input slice into the fast path's memory; the reader reads the returned view. */
+  /**
+   * Where the next input slice of up to `n` bytes may be read to directly (it
+   * is then read in place, see `stage`), once the fast path has memory; the
+   * events that still read the last slice are read first.
+   */
+  inputArea(n: number): Buffer | null {
+    if (this.core === null || n > INPUT_BYTES) return null;
+    this.flush();
+    return this.mem.subarray(this.input, this.input + n);
+  }
+
+  /** Copies an input slice into the fast path's memory (unless read there already); the reader reads the returned view. */
   stage(chunk: Buffer): Buffer {
     if (this.core === null || chunk.length > INPUT_BYTES) return chunk;
+    if (chunk.buffer === this.mem.buffer && chunk.byteOffset === this.input) return chunk;
     this.flush();
     chunk.copy(this.mem, this.input);
     return this.mem.subarray(this.input, this.input + chunk.length);

@@ -14,6 +14,18 @@ import { FlowTable } from './tcp-flows.js';
 import { FastPath } from './fast-path.js';
 
 const SLICE = 65_536;
+/** Slices read from a file between turns of the event loop (reads are synchronous). */
+const SLICES_PER_TURN = 16;
+
+/**
+ * A regular file's bytes, read synchronously into memory the reader owns: a
+ * slice small enough to stay in the CPU cache, or the fast path's own input
+ * area, so no chunk is allocated and none copied (pipeline's `openInput`).
+ */
+export interface FileBytes {
+  /** Fills `into` from the current position; the number of bytes read, 0 at the end. */
+  readInto(into: Buffer): number;
+}
 
 export interface ReadCaptureOptions {
   /** Name used in error messages. */
@@ -33,7 +45,7 @@ export interface ReadCaptureOptions {
  * first packet throws InputError; a fault later sets `stats.fault`, flushes the
  * complete exchanges and ends normally.
  */
-export function readCapture(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions): ExchangeSource {
+export function readCapture(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCaptureOptions): ExchangeSource {
   const stats = emptyStats();
   return {
     stats,
@@ -76,7 +88,27 @@ class BatchIterator implements AsyncIterator<Exchange> {
   }
 }
 
-async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, stats: SourceStats): AsyncGenerator<Exchange[]> {
+/** The input in slices of at most SLICE bytes; a file's are read into the fast path's memory once it has some (`area`). */
+async function* slicesOf(input: AsyncIterable<Uint8Array> | FileBytes, area: () => Buffer | null): AsyncGenerator<Buffer> {
+  if (!(Symbol.asyncIterator in input)) {
+    const own = Buffer.allocUnsafeSlow(SLICE);
+    for (let i = 1; ; i++) {
+      const into = area() ?? own;
+      const n = input.readInto(into);
+      if (n === 0) return;
+      yield n === into.length ? into : into.subarray(0, n);
+      if (i % SLICES_PER_TURN === 0) await new Promise(setImmediate);
+    }
+  }
+  for await (const raw of input) {
+    const chunk = toBuffer(raw);
+    if (chunk.length <= SLICE) {
+      if (chunk.length > 0) yield chunk;
+    } else for (let off = 0; off < chunk.length; off += SLICE) yield chunk.subarray(off, Math.min(chunk.length, off + SLICE));
+  }
+}
+
+async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCaptureOptions, stats: SourceStats): AsyncGenerator<Exchange[]> {
   const caps: CaptureCaps = { ...defaultCaps, ...opts.caps };
   const budget = new Budget(caps.maxTotalBufferedBytes);
   let out: Exchange[] = [];
@@ -199,12 +231,12 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
   };
 
   try {
-    for await (const raw of input) {
-      let chunk = toBuffer(raw);
-      if (chunk.length === 0) continue;
-      stats.bytes += chunk.length;
+    // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
+    for await (let slice of slicesOf(input, () => fast?.inputArea(SLICE) ?? null)) {
+      stats.bytes += slice.length;
       if (!reader) {
-        head = head ? Buffer.concat([head, chunk]) : chunk;
+        // a copy: the slice's memory may be read into again before the head is whole
+        head = head ? Buffer.concat([head, slice]) : Buffer.from(slice);
         if (head.length < 4) continue;
         format = captureFormat(head);
         if (!format) {
@@ -213,25 +245,21 @@ async function* run(input: AsyncIterable<Uint8Array>, opts: ReadCaptureOptions, 
         flows = new FlowTable(caps, stats, budget, env, format);
         if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes);
         reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
-        chunk = head;
+        slice = head;
         head = undefined;
       }
-      // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
-      for (let off = 0; off < chunk.length; off += SLICE) {
-        try {
-          const slice = off === 0 && chunk.length <= SLICE ? chunk : chunk.subarray(off, Math.min(chunk.length, off + SLICE));
-          reader.push(fast !== null ? fast.stage(slice) : slice);
-          // the events read bytes of this slice: before the next overwrites it
-          fast?.flush();
-        } catch (e) {
-          if (!fault(e)) throw e;
-          finish();
-          yield drain();
-          return;
-        }
-        if (out.length) yield drain();
+      try {
+        reader.push(fast !== null ? fast.stage(slice) : slice);
+        // the events read bytes of this slice: before the next overwrites it
+        fast?.flush();
+      } catch (e) {
+        if (!fault(e)) throw e;
+        finish();
+        yield drain();
+        return;
       }
       publish();
+      if (out.length) yield drain();
     }
     if (!reader) throw new InputError(opts.file, head ? 'file too short to be a capture' : 'empty input', 0);
     try {

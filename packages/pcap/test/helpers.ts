@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import type { Exchange, SourceStats } from '@overhear/model';
 import { readCapture } from '../src/index.js';
 import type { CaptureCaps } from '../src/caps.js';
@@ -11,6 +11,34 @@ export interface Ingested {
 
 export async function ingestFile(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
   const src = readCapture(createReadStream(file), { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
+  const exchanges: Exchange[] = [];
+  for await (const ex of src) exchanges.push(ex);
+  return { exchanges, stats: src.stats };
+}
+
+/** Reads a file as ingest does: synchronously, into the reader's own memory (FileBytes). */
+export async function ingestFileBytes(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
+  const fd = openSync(file, 'r');
+  try {
+    const src = readCapture({ readInto: (into) => readSync(fd, into, 0, into.length, null) }, { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
+    const exchanges: Exchange[] = [];
+    for await (const ex of src) exchanges.push(ex);
+    return { exchanges, stats: src.stats };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `bytes` as FileBytes that fill at most `most` bytes a call (short reads). */
+export async function ingestShortReads(bytes: Uint8Array, file: string, most: number, engine?: 'fast' | 'js'): Promise<Ingested> {
+  let at = 0;
+  const readInto = (into: Buffer): number => {
+    const n = Math.min(into.length, most, bytes.length - at);
+    into.set(bytes.subarray(at, at + n));
+    at += n;
+    return n;
+  };
+  const src = readCapture({ readInto }, { file, ...(engine ? { engine } : {}) });
   const exchanges: Exchange[] = [];
   for await (const ex of src) exchanges.push(ex);
   return { exchanges, stats: src.stats };

@@ -8,7 +8,7 @@ import { reevaluate } from './reevaluate.js';
 import type { Detector } from './analyzer.js';
 import { catalogAnalyzer } from './catalog-analyzer.js';
 import { AnalysisSampler } from './sampler.js';
-import { hashFile, openInput } from './input.js';
+import { hashFile, openInput, type Input } from './input.js';
 import { sniffFormat, type InputFormat } from './sniff.js';
 import { readNdjson } from './ndjson.js';
 
@@ -50,6 +50,14 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   let size: number | undefined;
   const input = await openInput(path, (n) => opts.onBytes?.(n, size));
   size = input.size;
+  try {
+    return await ingestInput(input, catalog, opts);
+  } finally {
+    input.close();
+  }
+}
+
+async function ingestInput(input: Input, catalog: Catalog, opts: IngestOptions): Promise<IngestSummary> {
   const format = sniffFormat(input.head);
   if (!format) {
     throw new InputError(input.name, input.head.length === 0 ? 'empty file' : 'not a HAR, pcap or pcapng file (format is told by content, not by name)', 0);
@@ -74,14 +82,14 @@ export async function ingestPath(path: string, catalog: Catalog, opts: IngestOpt
   };
 
   // Same size as a known source? Then hash first, and skip a file seen before without parsing it.
-  if (input.size !== undefined && path !== '-' && catalog.sourcesOfSize(input.size) > 0) {
-    const sha = await hashFile(path);
+  if (input.size !== undefined && catalog.sourcesOfSize(input.size) > 0) {
+    const sha = await hashFile(input.name);
     if (catalog.hasSource(sha)) {
       return { ...summary({ bytes: input.size, exchanges: 0, skipped: {}, counters: {} }, 0, true), bytes: input.size };
     }
   }
 
-  const source = openSource(format, input.chunks, input.name);
+  const source = openSource(format, input);
   let batch: ObservationBatch | undefined = await analyse(source, catalog, cfg, sampling, opts.detector);
   const stats = source.stats;
   const record = {
@@ -118,14 +126,15 @@ async function analyse(source: ExchangeSource, catalog: Catalog, cfg: OverhearCo
   return analyzer.drain();
 }
 
-function openSource(format: InputFormat, chunks: AsyncIterable<Buffer>, name: string): ExchangeSource {
+function openSource(format: InputFormat, input: Input): ExchangeSource {
+  const name = input.name;
   switch (format) {
     case 'har':
-      return readHar(chunks, { file: name });
+      return readHar(input.chunks, { file: name });
     case 'pcap':
     case 'pcapng':
-      return readCapture(chunks, { file: name });
+      return readCapture(input.file ?? input.chunks, { file: name });
     case 'ndjson':
-      return readNdjson(chunks, { file: name });
+      return readNdjson(input.chunks, { file: name });
   }
 }

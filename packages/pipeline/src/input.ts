@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '@overhear/model';
 
 /**
@@ -13,6 +13,14 @@ export interface Input {
   size: number | undefined;
   head: Buffer;
   chunks: AsyncIterable<Buffer>;
+  /**
+   * A regular file's bytes, read synchronously into the caller's memory (what
+   * the capture reader prefers: no chunk allocated, none copied); use either
+   * this or `chunks`, and `close` when done. Undefined for stdin and pipes.
+   */
+  file: { readInto(into: Buffer): number } | undefined;
+  /** Releases the file (after a reader stopped early); idempotent. */
+  close(): void;
   /** Valid once `chunks` is fully consumed. */
   digest(): string;
   bytesRead(): number;
@@ -22,26 +30,32 @@ const HEAD_BYTES = 64;
 const CHUNK = 1024 * 1024;
 
 export async function openInput(path: string, onBytes?: (total: number) => void): Promise<Input> {
-  let size: number | undefined;
-  let stream: NodeJS.ReadableStream;
-  if (path === '-') {
-    stream = process.stdin;
-  } else {
+  const hash: Hash = createHash('sha256');
+  let total = 0;
+  const account = (b: Buffer): Buffer => {
+    hash.update(b);
+    total += b.length;
+    onBytes?.(total);
+    return b;
+  };
+  let digest: string | undefined;
+  const done = {
+    digest: () => (digest ??= hash.digest('hex')),
+    bytesRead: () => total,
+  };
+  if (path !== '-') {
     let st;
     try {
       st = statSync(path);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`);
+      throw cannotOpen(path, e);
     }
     if (st.isDirectory()) throw new InputError(path, 'is a directory');
-    size = st.isFile() ? st.size : undefined;
-    stream = createReadStream(path, { highWaterMark: CHUNK });
+    if (st.isFile()) return openFile(path, st.size, account, done);
   }
   const name = path === '-' ? '<stdin>' : path;
+  const stream: NodeJS.ReadableStream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
   const it = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const hash: Hash = createHash('sha256');
-  let total = 0;
   const pending: Buffer[] = [];
   let headLen = 0;
   try {
@@ -57,12 +71,6 @@ export async function openInput(path: string, onBytes?: (total: number) => void)
   }
   const head = Buffer.concat(pending).subarray(0, HEAD_BYTES);
   const chunks = (async function* (): AsyncGenerator<Buffer> {
-    const account = (b: Buffer): Buffer => {
-      hash.update(b);
-      total += b.length;
-      onBytes?.(total);
-      return b;
-    };
     for (const b of pending.splice(0)) yield account(b);
     while (true) {
       let r: IteratorResult<Buffer | string>;
@@ -75,17 +83,69 @@ export async function openInput(path: string, onBytes?: (total: number) => void)
       yield account(typeof r.value === 'string' ? Buffer.from(r.value) : r.value);
     }
   })();
-  let digest: string | undefined;
-  return {
-    name,
-    size,
-    head,
-    chunks,
-    digest: () => (digest ??= hash.digest('hex')),
-    bytesRead: () => total,
-  };
+  return { name, size: undefined, head, chunks, file: undefined, close: () => void it.return?.(), ...done };
 }
 
+function cannotOpen(path: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`);
+}
+
+/** A regular file, read from one descriptor: by `readInto` (synchronous, into the caller's memory) or as `chunks`. */
+function openFile(path: string, size: number, account: (b: Buffer) => Buffer, done: Pick<Input, 'digest' | 'bytesRead'>): Input {
+  let fd: number | null;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw cannotOpen(path, e);
+  }
+  const close = (): void => {
+    if (fd === null) return;
+    closeSync(fd);
+    fd = null;
+  };
+  let at = 0;
+  const readInto = (into: Buffer): number => {
+    if (fd === null) return 0;
+    let n: number;
+    try {
+      n = readSync(fd, into, 0, into.length, at);
+    } catch (e) {
+      close();
+      throw new InputError(path, `read failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, at);
+    }
+    if (n === 0) {
+      close();
+      return 0;
+    }
+    at += n;
+    account(n === into.length ? into : into.subarray(0, n));
+    return n;
+  };
+  const head = Buffer.alloc(HEAD_BYTES);
+  let headLen: number;
+  try {
+    headLen = readSync(fd!, head, 0, HEAD_BYTES, 0);
+  } catch (e) {
+    close();
+    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const chunks = (async function* (): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        const b = Buffer.allocUnsafe(CHUNK);
+        const n = readInto(b);
+        if (n === 0) return;
+        yield n === CHUNK ? b : b.subarray(0, n);
+        // reads are synchronous: the event loop gets a turn between chunks
+        await new Promise(setImmediate);
+      }
+    } finally {
+      close();
+    }
+  })();
+  return { name: path, size, head: head.subarray(0, headLen), chunks, file: { readInto }, close, ...done };
+}
 /** SHA-256 of a whole file, for the already-ingested check before parsing. */
 export async function hashFile(path: string): Promise<string> {
   const h = createHash('sha256');
