@@ -4,14 +4,18 @@
 // left at a quiet point (see src/fast-path.ts), and from then on reads its common
 // case: link, IP and TCP headers, segments in order, well-formed heads, bodies
 // framed by Content-Length or chunked. It decides nothing about meaning: it hands
-// JS each head's offsets (HEAD) and every other byte it consumed (DATA), which the
-// JS HttpStream reads exactly as it would have read them itself.
+// JS each head's offsets (HEAD), the payload bytes of each body (BODY) and where
+// each body ends (END); the framing (chunk lines, blank lines between messages)
+// is read here only.
 //
 // On anything else (a segment out of order, SYN, FIN or RST, a head cut by the
 // packet's end, a byte a strict head grammar does not allow, a framing the head
 // alone does not decide) it hands the connection back to JS at the byte where it
-// stopped (DEMOTE): JS has seen everything before that byte, so its state is
-// already right, and it reads the rest of the packet itself.
+// stopped (DEMOTE), with each side's framing state (in a body, how many bytes
+// are left; or at the start of a chunk line), and JS reads the rest of the
+// packet itself. It stops only at the start of a framing line, never inside
+// one: a line cut by the packet's end is left to JS whole, so the state JS
+// takes over is exact.
 //
 // No allocation: fixed regions of a fixed memory, laid out below.
 
@@ -54,11 +58,16 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // 28 header count, 32 framing decided (0 none or complete, 1 Content-Length,
 // 2 chunked), 36 method id (METHODS) or status, 40 and 44 target or reason start
 // and end within the head, 48 minor version
+// BODY: 12 and 16 the payload bytes; END: the message of that side is whole
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
-// sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits)
-const EV_DATA: u32 = 1;
+// sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits),
+// 36 state and 40 bytes left of side a, 44 and 48 of side b (ST_*)
 const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
+const EV_BODY: u32 = 4;
+const EV_END: u32 = 5;
+/** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
+const DEMOTED_BYTES: u32 = 36;
 
 let nEvents: u32 = 0;
 let nHdrs: u32 = 0;
@@ -87,8 +96,7 @@ const S_NEXT: u32 = 0; // next sequence number expected
 const S_ACK: u32 = 4; // highest acknowledgment the other side sent for this side's data
 const S_ACKSEEN: u32 = 8;
 const S_STATE: u32 = 12;
-const S_REM: u32 = 16; // body or chunk bytes left; chunk size being read
-const S_LINE: u32 = 20; // bytes of the chunk line read so far
+const S_REM: u32 = 16; // body or chunk bytes left
 
 // states of one side's byte stream (JS's HttpStream reads the same bytes in step)
 const ST_START: u32 = 0; // between messages
@@ -164,6 +172,11 @@ export function demote(id: u32): void {
   store<u32>(STATE + 8, load<u32>(s0 + S_ACK));
   store<u32>(STATE + 12, load<u32>(s1 + S_ACK));
   store<u32>(STATE + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1));
+  // between packets, so at a line start or in a body (see `stream`)
+  store<u32>(STATE + 20, load<u32>(s0 + S_STATE));
+  store<u32>(STATE + 24, load<u32>(s0 + S_REM));
+  store<u32>(STATE + 28, load<u32>(s1 + S_STATE));
+  store<u32>(STATE + 32, load<u32>(s1 + S_REM));
   // unlink from its bucket
   const b = load<u32>(f + F_BUCKET);
   let p = BUCKETS + b * 4;
@@ -183,6 +196,8 @@ export function demote(id: u32): void {
 export function demotedNext(side: u32): u32 { return load<u32>(STATE + side * 4); }
 export function demotedAck(side: u32): u32 { return load<u32>(STATE + 8 + side * 4); }
 export function demotedAckSeen(): u32 { return load<u32>(STATE + 16); }
+export function demotedState(side: u32): u32 { return load<u32>(STATE + 20 + side * 8); }
+export function demotedRemaining(side: u32): u32 { return load<u32>(STATE + 24 + side * 8); }
 
 // ---- packets ----
 const TAKEN: i32 = 0; // read here (events queued)
@@ -424,27 +439,29 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   store<u32>(e + 4, id);
   store<u32>(e + 12, consumed);
   // the TCP state, as `demote` left it
-  memory.copy(e + 16, STATE, 20);
+  memory.copy(e + 16, STATE, DEMOTED_BYTES);
   store<f64>(e + 56, ts);
   return SLOW;
 }
 
-@inline function emitData(id: u32, side: u32, p: u32, n: u32, ts: f64): void {
+/** Body bytes [p, p + n) of a side's current message. */
+@inline function emitBody(id: u32, side: u32, p: u32, n: u32, ts: f64): void {
   if (n == 0) return;
-  // bytes that follow the previous data event of this side in the same packet extend it
-  if (nEvents > 0) {
-    const last = EVENTS + (nEvents - 1) * EVENT_SIZE;
-    if (load<u32>(last) == EV_DATA && load<u32>(last + 4) == id && load<u32>(last + 8) == side && load<u32>(last + 12) + load<u32>(last + 16) == p) {
-      store<u32>(last + 16, load<u32>(last + 16) + n);
-      return;
-    }
-  }
   const e = EVENTS + nEvents++ * EVENT_SIZE;
-  store<u32>(e, EV_DATA);
+  store<u32>(e, EV_BODY);
   store<u32>(e + 4, id);
   store<u32>(e + 8, side);
   store<u32>(e + 12, p);
   store<u32>(e + 16, n);
+  store<f64>(e + 56, ts);
+}
+
+/** The side's current message ended (its body is whole). */
+@inline function emitEnd(id: u32, side: u32, ts: f64): void {
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e, EV_END);
+  store<u32>(e + 4, id);
+  store<u32>(e + 8, side);
   store<f64>(e + 56, ts);
 }
 
@@ -485,40 +502,47 @@ function scanText(p: u32, lim: u32, space: bool): u32 {
 
 /**
  * Reads one side's bytes [p, e) in order; returns where it stopped (e when all
- * was read). Bytes consumed go to JS as DATA, heads as HEAD.
+ * was read). Heads go to JS as HEAD, body bytes as BODY, ends of messages as
+ * END. It stops at the start of a framing line, not inside one (see the top):
+ * a line that does not end in this packet, or that it cannot read, is JS's.
  */
 function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxHead: u32): u32 {
   let st = load<u32>(d + S_STATE);
   let rem = load<u32>(d + S_REM);
-  let lineLen = load<u32>(d + S_LINE);
-  let dataFrom = p; // start of bytes not yet handed over as DATA
+  let lineLen: u32 = 0;
+  // where the framing line being read began (a side enters a packet at a line start or in a body)
+  let lineStart = p;
   while (p < e) {
     if (st == ST_START) {
       // empty lines and blanks between messages: JS skips them too
       const c = <u32>load<u8>(p);
       if (c == 13 || c == 10 || c == 32 || c == 9) {
         p++;
-        dataFrom = p;
         continue;
       }
       const r = head(id, side, isRequest, p, e, ts, maxHead);
       if (r == 0) break; // not one this path reads: JS from here
       p = r;
-      dataFrom = p;
       st = headState;
       rem = headRem;
       lineLen = 0;
+      lineStart = p;
       continue;
     }
     if (st == ST_BODY || st == ST_CDATA) {
       const avail = e - p;
       const take = avail < rem ? avail : rem;
+      emitBody(id, side, p, take, ts);
       p += take;
       rem -= take;
-      if (rem == 0) st = st == ST_BODY ? ST_START : ST_CEND_CR;
-      if (st == ST_START) {
-        emitData(id, side, dataFrom, p - dataFrom, ts);
-        dataFrom = p;
+      if (rem == 0) {
+        if (st == ST_BODY) {
+          emitEnd(id, side, ts);
+          st = ST_START;
+        } else {
+          st = ST_CEND_CR;
+          lineStart = p;
+        }
       }
       continue;
     }
@@ -537,14 +561,15 @@ function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts:
         st = ST_CEXT;
       } else break;
     } else if (st == ST_CEXT) {
+      // a chunk extension: skipped to the line end
       if (c == 10) {
         st = rem == 0 ? ST_TRAILER_CR : ST_CDATA;
-        lineLen = 0;
+        lineStart = p + 1;
       } else if (++lineLen > MAX_CHUNK_LINE) break;
     } else if (st == ST_CSIZE_LF) {
       if (c != 10) break;
       st = rem == 0 ? ST_TRAILER_CR : ST_CDATA;
-      lineLen = 0;
+      lineStart = p + 1;
     } else if (st == ST_CEND_CR) {
       if (c != 13) break;
       st = ST_CEND_LF;
@@ -553,6 +578,7 @@ function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts:
       st = ST_CSIZE;
       rem = 0;
       lineLen = 0;
+      lineStart = p + 1;
     } else if (st == ST_TRAILER_CR) {
       if (c != 13) break; // trailers: JS's
       st = ST_TRAILER_LF;
@@ -560,16 +586,25 @@ function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts:
       if (c != 10) break;
       st = ST_START;
       p++;
-      emitData(id, side, dataFrom, p - dataFrom, ts);
-      dataFrom = p;
+      emitEnd(id, side, ts);
       continue;
     }
     p++;
   }
-  emitData(id, side, dataFrom, p - dataFrom, ts);
+  // inside a framing line: back to its start, for JS to read whole
+  if (st == ST_CEXT || st == ST_CSIZE_LF || (st == ST_CSIZE && lineLen > 0)) {
+    st = ST_CSIZE;
+    rem = 0;
+    p = lineStart;
+  } else if (st == ST_CEND_LF) {
+    st = ST_CEND_CR;
+    p = lineStart;
+  } else if (st == ST_TRAILER_LF) {
+    st = ST_TRAILER_CR;
+    p = lineStart;
+  }
   store<u32>(d + S_STATE, st);
   store<u32>(d + S_REM, rem);
-  store<u32>(d + S_LINE, lineLen);
   return p;
 }
 

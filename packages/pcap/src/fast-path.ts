@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
-import { addHeader, BODY_LEN, CHUNK_SIZE, HttpMessage, START } from './http-stream.js';
+import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
 
 /**
@@ -8,11 +8,12 @@ import { requestLine } from './start-line.js';
  * of an HTTP flow the JS engine has already recognised: packets, in-order TCP
  * segments, heads and body framing, byte by byte, at several times the JS
  * engine's speed. JS keeps the meaning: each head becomes an HttpMessage
- * here, and every other byte the fast path consumed goes to the flow's
- * HttpStream as it would have from the reassembler, so the JS state is right
- * at every event. On anything unusual the fast path hands the flow back at the
- * byte where it stopped (a DEMOTE event, with its TCP state), and the JS engine
- * reads on from there. The flow is offered again once it is quiet.
+ * here, body bytes go to the message of the flow's HttpStream, and the end of
+ * each message completes it there. On anything unusual the fast path hands
+ * the flow back at the byte where it stopped (a DEMOTE event, with its TCP
+ * state and each side's framing: in a body with so many bytes left, or at the
+ * start of a chunk line), and the JS engine reads on from there. The flow is
+ * offered again once it is quiet.
  */
 
 /** The few WebAssembly names used here (the compiler's lib has no WebAssembly types). */
@@ -37,6 +38,8 @@ interface Exports {
   demotedNext(side: number): number;
   demotedAck(side: number): number;
   demotedAckSeen(): number;
+  demotedState(side: number): number;
+  demotedRemaining(side: number): number;
   reset(): void;
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
@@ -60,9 +63,12 @@ const READ = 0;
 const UNREAD = 1;
 const TAKEN_OTHERWISE = 2;
 // events
-const EV_DATA = 1;
 const EV_HEAD = 2;
 const EV_DEMOTE = 3;
+const EV_BODY = 4;
+const EV_END = 5;
+/** The framing states of a side (assembly/fast-path.ts ST_*) as HttpStream's; -1: never handed back (inside a line). */
+const STREAM_STATE = [START, BODY_LEN, CHUNK_SIZE, -1, -1, CHUNK_DATA, CHUNK_END, -1, TRAILERS, -1];
 const EVENT_WORDS = 16;
 /** The methods the fast path hands over as ids (assembly/fast-path.ts `methodOf`). */
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
@@ -239,8 +245,11 @@ export class FastPath implements FastFlows {
     this.flush();
     const id = flow.fastId;
     if (id < 0) return;
-    this.w.demote(id);
-    this.restore(flow, this.w.demotedNext(0), this.w.demotedNext(1), this.w.demotedAck(0), this.w.demotedAck(1), this.w.demotedAckSeen());
+    const w = this.w;
+    w.demote(id);
+    this.restore(flow, w.demotedNext(0), w.demotedNext(1), w.demotedAck(0), w.demotedAck(1), w.demotedAckSeen());
+    this.resume(flow, 0, w.demotedState(0), w.demotedRemaining(0));
+    this.resume(flow, 1, w.demotedState(1), w.demotedRemaining(1));
   }
 
   /**
@@ -292,14 +301,17 @@ export class FastPath implements FastFlows {
     const u = this.u32;
     const f = this.f64;
     let e = this.events >> 2;
-    // flows whose heads JS framed otherwise: JS reads their bytes itself until they are handed back, below
+    // flows whose heads JS framed otherwise: JS reads what it is given of them itself until they are handed back, below
     let doubted: Set<Flow> | null = null;
     for (let i = 0; i < n; i++, e += EVENT_WORDS) {
       const kind = u[e]!;
       const flow = this.flows[u[e + 1]!]!;
       const ts = f[(e + 14) >> 1]!;
-      if (kind === EV_DATA) {
-        this.bytes(flow, e, ts);
+      if (kind === EV_BODY) {
+        if (doubted?.has(flow)) this.bytes(flow, e, ts);
+        else this.side(flow, u[e + 2]!).fastBody(this.mem, u[e + 3]!, u[e + 3]! + u[e + 4]!, ts);
+      } else if (kind === EV_END) {
+        if (!doubted?.has(flow)) this.side(flow, u[e + 2]!).fastEnd(ts);
       } else if (kind === EV_HEAD) {
         const r = doubted?.has(flow) ? UNREAD : this.head(flow, e, ts);
         if (r === READ) fastPathTotals.heads++;
@@ -314,18 +326,40 @@ export class FastPath implements FastFlows {
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
         this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
+        if (!doubted?.has(flow)) {
+          this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
+          this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
+        }
       }
     }
     this.w.clearEvents();
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
   }
 
-  /** The bytes of event `e`, to the flow's HTTP stream of their direction, as the reassembler would hand them. */
+  /** The HTTP stream of the side that sent `side`'s bytes. */
+  private side(flow: Flow, side: number): HttpStream {
+    const http = flow.http!;
+    return side === flow.client ? http.request : http.response;
+  }
+
+  /**
+   * The bytes of event `e`, to the flow's HTTP stream of their direction, as
+   * the reassembler would hand them: only after a disagreement (a bug, see
+   * `fastPathTotals`), when JS reads on by itself. Body events then lack the
+   * framing between them, which JS reads as a resynchronisation would.
+   */
   private bytes(flow: Flow, e: number, ts: number): void {
     const u = this.u32;
-    const http = flow.http!;
     const addr = u[e + 3]!;
-    (u[e + 2] === flow.client ? http.request : http.response).push(this.mem, addr, addr + u[e + 4]!, ts);
+    this.side(flow, u[e + 2]!).push(this.mem, addr, addr + u[e + 4]!, ts);
+  }
+
+  /** A side's framing as the fast path left it, into its HTTP stream. */
+  private resume(flow: Flow, side: number, state: number, remaining: number): void {
+    const s = STREAM_STATE[state] ?? -1;
+    // inside a framing line (a bug): JS cannot know the line, and resynchronises
+    if (s < 0) fastPathTotals.disagreements++;
+    this.side(flow, side).fastResume(s, remaining);
   }
 
   /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */
@@ -353,8 +387,7 @@ export class FastPath implements FastFlows {
       const id = u[h + 4]!;
       addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
     }
-    const http = flow.http!;
-    const state = (isRequest ? http.request : http.response).fastHead(m, ts);
+    const state = (isRequest ? flow.http!.request : flow.http!.response).fastHead(m, ts);
     const expected = u[e + 8]!;
     return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
   }

@@ -97,9 +97,9 @@ export const START = 0;
 const HEAD = 1;
 export const BODY_LEN = 2;
 export const CHUNK_SIZE = 3;
-const CHUNK_DATA = 4;
-const CHUNK_END = 5;
-const TRAILERS = 6;
+export const CHUNK_DATA = 4;
+export const CHUNK_END = 5;
+export const TRAILERS = 6;
 const BODY_CLOSE = 7;
 const PASSTHRU = 8;
 const SYNC = 9;
@@ -209,6 +209,34 @@ export class HttpStream {
     this.startBody(this.owner.head(this.isRequest, m), ts);
     if (this.msg !== null && this.state !== HEAD) this.msg.endTs = ts;
     return this.state;
+  }
+
+  /** Body bytes v[start, end) of the message the fast path framed (`fastHead`). */
+  fastBody(v: Buffer, start: number, end: number, ts: number): void {
+    const m = this.msg!;
+    m.body!.add(v, start, end);
+    m.endTs = ts;
+  }
+
+  /** The fast path found the end of the message's body. */
+  fastEnd(ts: number): void {
+    this.finish(ts);
+  }
+
+  /**
+   * The fast path hands the stream back between packets: at the start of a
+   * message or a chunk line, or in a body with `remaining` bytes left (this
+   * side's message already has what came before); -1: at a point it cannot
+   * describe (a bug), read on from the next start line.
+   */
+  fastResume(state: number, remaining: number): void {
+    if (state < 0) {
+      this.interrupt(this.msg?.endTs ?? 0);
+      this.state = SYNC;
+      return;
+    }
+    this.state = state;
+    this.remaining = remaining;
   }
 
   /** Bytes v[start, end) of the stream, in order. */
