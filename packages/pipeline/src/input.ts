@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '@overhear/model';
+import type { FileBytes } from '@overhear/pcap';
 
 /**
  * An input file or stdin as a stream of chunks, with its first bytes
@@ -18,7 +19,7 @@ export interface Input {
    * the capture reader prefers: no chunk allocated, none copied); use either
    * this or `chunks`, and `close` when done. Undefined for stdin and pipes.
    */
-  file: { readInto(into: Buffer): number } | undefined;
+  file: FileBytes | undefined;
   /** Releases the file (after a reader stopped early); idempotent. */
   close(): void;
   /** Valid once `chunks` is fully consumed. */
@@ -67,7 +68,7 @@ export async function openInput(path: string, onBytes?: (total: number) => void)
       headLen += b.length;
     }
   } catch (e) {
-    throw new InputError(name, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new InputError(name, `cannot read (${why(e)})`);
   }
   const head = Buffer.concat(pending).subarray(0, HEAD_BYTES);
   const chunks = (async function* (): AsyncGenerator<Buffer> {
@@ -77,13 +78,18 @@ export async function openInput(path: string, onBytes?: (total: number) => void)
       try {
         r = await it.next();
       } catch (e) {
-        throw new InputError(name, `read failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, total);
+        throw new InputError(name, `read failed (${why(e)})`, total);
       }
       if (r.done) break;
       yield account(typeof r.value === 'string' ? Buffer.from(r.value) : r.value);
     }
   })();
   return { name, size: undefined, head, chunks, file: undefined, close: () => void it.return?.(), ...done };
+}
+
+/** What went wrong reading, for a message: the error code, else its text. */
+function why(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 function cannotOpen(path: string, e: unknown): InputError {
@@ -112,7 +118,7 @@ function openFile(path: string, size: number, account: (b: Buffer) => Buffer, do
       n = readSync(fd, into, 0, into.length, at);
     } catch (e) {
       close();
-      throw new InputError(path, `read failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, at);
+      throw new InputError(path, `read failed (${why(e)})`, at);
     }
     if (n === 0) {
       close();
@@ -128,7 +134,7 @@ function openFile(path: string, size: number, account: (b: Buffer) => Buffer, do
     headLen = readSync(fd!, head, 0, HEAD_BYTES, 0);
   } catch (e) {
     close();
-    throw new InputError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new InputError(path, `cannot read (${why(e)})`);
   }
   const chunks = (async function* (): AsyncGenerator<Buffer> {
     try {
