@@ -715,14 +715,10 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
       q += 2;
       break;
     }
-    // name: token characters, then the colon at once; hashed in lower case
-    let nh: u32 = 2166136261;
-    while (q < lim && load<u8>(TOKEN + c) != 0) {
-      nh = (nh ^ low(c)) * 16777619;
-      q++;
-      c = <u32>load<u8>(q);
-    }
-    if (q == ls || q >= lim || c != 58) return drop(h0);
+    // name: token characters, then the colon at once
+    q = tokenEnd(q, lim);
+    c = q < lim ? <u32>load<u8>(q) : 0;
+    if (q == ls || c != 58) return drop(h0);
     const ne = q;
     q++;
     while (q < lim && (load<u8>(q) == 32 || load<u8>(q) == 9)) q++;
@@ -739,7 +735,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     store<u32>(r + 4, ne - p);
     store<u32>(r + 8, vs - p);
     store<u32>(r + 12, ve - p);
-    store<u32>(r + 16, findName(ls, nl, nh));
+    store<u32>(r + 16, findName(ls, nl, nameHash(ls, nl)));
     nHdrs++;
     if (nl == 14 && nameIs(ls, nl, 'content-length')) {
       // one Content-Length of 1 to 9 digits; anything else is JS's to judge
@@ -821,19 +817,86 @@ function methodOf(p: u32, n: u32): u32 {
 let nameBytes: u32 = 0;
 let nameCount: u32 = 0;
 
-/** The id of the name at [p, p + n) (hash `h` of its lower case), or 0 when not learned. */
+// Names are read 16 bytes at a time (a vector may read past a name: memory goes on well beyond every region
+// names are read from, and the lanes past the name are masked off or not looked at).
+
+/** Lanes 0..15, for masking off the lanes at and past a length. */
+const LANES = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+/** The 16 bytes at p with ASCII capitals lower-cased. */
+@inline function lowered(p: u32): v128 {
+  const v = v128.load(p);
+  const upper = v128.and(i8x16.ge_u(v, i8x16.splat(65)), i8x16.le_u(v, i8x16.splat(90)));
+  return v128.or(v, v128.and(upper, i8x16.splat(0x20)));
+}
+
+/**
+ * The first byte at or after p (before lim) that is not a token character:
+ * letters, digits and '-' (nearly every header name) 16 at a time, the other
+ * token characters one by one.
+ */
+function tokenEnd(p: u32, lim: u32): u32 {
+  while (p + 16 <= lim) {
+    const v = v128.load(p);
+    const l = v128.or(v, i8x16.splat(0x20));
+    const ok = v128.or(
+      v128.or(v128.and(i8x16.ge_u(l, i8x16.splat(97)), i8x16.le_u(l, i8x16.splat(122))), v128.and(i8x16.ge_u(v, i8x16.splat(48)), i8x16.le_u(v, i8x16.splat(57)))),
+      i8x16.eq(v, i8x16.splat(45)),
+    );
+    const m = ~i8x16.bitmask(ok) & 0xffff;
+    if (m == 0) {
+      p += 16;
+      continue;
+    }
+    p += <u32>ctz<i32>(m);
+    if (load<u8>(TOKEN + <u32>load<u8>(p)) == 0) return p;
+    p++;
+  }
+  while (p < lim && load<u8>(TOKEN + <u32>load<u8>(p)) != 0) p++;
+  return p;
+}
+
+/** Seeds the name hash (per instance, so that no capture can make names collide on purpose). */
+let nameSeed: u64 = 0x9e3779b97f4a7c15;
+export function seedNames(lo: u32, hi: u32): void { nameSeed = (<u64>hi << 32) | <u64>lo | 1; }
+
+@inline function mix64(h: u64, x: u64): u64 {
+  h = (h ^ x) * 0xff51afd7ed558ccd;
+  return h ^ (h >> 32);
+}
+
+/** Hash of the name at [p, p + n) in lower case. */
+function nameHash(p: u32, n: u32): u32 {
+  let h = mix64(nameSeed, <u64>n);
+  let k: u32 = 0;
+  for (; k + 16 <= n; k += 16) {
+    const v = lowered(p + k);
+    h = mix64(mix64(h, i64x2.extract_lane(v, 0)), i64x2.extract_lane(v, 1));
+  }
+  if (k < n) {
+    const v = v128.and(lowered(p + k), i8x16.lt_u(LANES, i8x16.splat(<u8>(n - k))));
+    h = mix64(mix64(h, i64x2.extract_lane(v, 0)), i64x2.extract_lane(v, 1));
+  }
+  return <u32>(h ^ (h >> 29));
+}
+
+/** Whether the name at [p, p + n) is, lower-cased, the n bytes at `at`. */
+function sameName(p: u32, at: u32, n: u32): bool {
+  let k: u32 = 0;
+  for (; k + 16 <= n; k += 16) if (i8x16.bitmask(i8x16.eq(lowered(p + k), v128.load(at + k))) != 0xffff) return false;
+  if (k == n) return true;
+  const want = (<i32>1 << <i32>(n - k)) - 1;
+  return (i8x16.bitmask(i8x16.eq(lowered(p + k), v128.load(at + k))) & want) == want;
+}
+
+/** The id of the name at [p, p + n) (hash `h`, nameHash), or 0 when not learned. */
 function findName(p: u32, n: u32, h: u32): u32 {
   let i = h & (NAME_SLOTS - 1);
   for (;;) {
     const slot = NAME_TABLE + i * 16;
     const id = load<u32>(slot + 12);
     if (id == 0) return 0;
-    if (load<u32>(slot) == h && load<u32>(slot + 8) == n) {
-      const at = load<u32>(slot + 4);
-      let k: u32 = 0;
-      while (k < n && low(<u32>load<u8>(p + k)) == <u32>load<u8>(at + k)) k++;
-      if (k == n) return id;
-    }
+    if (load<u32>(slot) == h && load<u32>(slot + 8) == n && sameName(p, load<u32>(slot + 4), n)) return id;
     i = (i + 1) & (NAME_SLOTS - 1);
   }
   return 0; // (not reached: the table is never more than half full)
@@ -842,8 +905,7 @@ function findName(p: u32, n: u32, h: u32): u32 {
 /** Learns the lower-case name JS wrote at NAME_IN; returns its id (1, 2, …), or 0 when full. */
 export function learnName(n: u32): u32 {
   if (n == 0 || n > MAX_NAME || nameCount >= MAX_NAMES || nameBytes + n > NAMES_BYTES) return 0;
-  let h: u32 = 2166136261;
-  for (let k: u32 = 0; k < n; k++) h = (h ^ low(<u32>load<u8>(NAME_IN + k))) * 16777619;
+  const h = nameHash(NAME_IN, n);
   if (findName(NAME_IN, n, h) != 0) return 0;
   const at = NAMES + nameBytes;
   memory.copy(at, NAME_IN, n);

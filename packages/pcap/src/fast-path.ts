@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
@@ -41,6 +42,7 @@ interface Exports {
   demotedState(side: number): number;
   demotedRemaining(side: number): number;
   reset(): void;
+  seedNames(lo: number, hi: number): void;
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
   learnName(len: number): number;
@@ -108,6 +110,8 @@ class Core {
 
   constructor() {
     this.w = new wasm.Instance(wasmModule(), {}).exports as unknown as Exports;
+    // a seed of its own for the header-name table, so that no capture can aim names at one slot
+    this.w.seedNames(randomInt(2 ** 32), randomInt(2 ** 32));
     const buf = this.w.memory.buffer;
     this.mem = Buffer.from(buf);
     this.u32 = new Uint32Array(buf);

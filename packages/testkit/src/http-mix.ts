@@ -49,6 +49,10 @@ function message(r: () => number, i: number): [req: string, res: string] {
     `GET /h${'x'.repeat(3000)} HTTP/1.1\r\nHost: api.example\r\nCookie: ${'c'.repeat(2500)}\r\n\r\n`,
     `GET /no-colon HTTP/1.1\r\nHost: api.example\r\nbroken line\r\n\r\n`,
     `GET /space-colon HTTP/1.1\r\nHost: api.example\r\nContent-Length : 0\r\n\r\n`,
+    // names of every token character, 16 and more than 16 and 64 bytes, in any case, alike but for one character
+    `GET /names HTTP/1.1\r\nHost: api.example\r\nX_Under.Dot!#$%&'*+^\`|~: 1\r\nX-Sixteen-Bytes!: 2\r\nX-A-Very-Long-Header-Name-Beyond-Sixteen: 3\r\nX-${'N'.repeat(70)}: 4\r\nx-caret^: 5\r\nX-CARET~: 6\r\nX-Acc3ss-T0ken: 7\r\n\r\n`,
+    `GET /bad-name HTTP/1.1\r\nHost: api.example\r\nX@Bad: 8\r\n\r\n`,
+    `GET /names-again HTTP/1.1\r\nHost: api.example\r\nx_under.dot!#$%&'*+^\`|~: 1\r\nx-sixteen-bytes!: 2\r\nX-A-VERY-LONG-HEADER-NAME-BEYOND-SIXTEEN: 3\r\nx-caret~: 5\r\nX-CARET^: 6\r\n\r\n`,
   ];
   const req = odd ? pick(oddReqs) : pick(reqs);
   const res = [
