@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
@@ -111,7 +110,8 @@ class Core {
   constructor() {
     this.w = new wasm.Instance(wasmModule(), {}).exports as unknown as Exports;
     // a seed of its own for the header-name table, so that no capture can aim names at one slot
-    this.w.seedNames(randomInt(2 ** 32), randomInt(2 ** 32));
+    // (Math.random is seeded by the OS at start: a capture written beforehand cannot know it)
+    this.w.seedNames((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
     const buf = this.w.memory.buffer;
     this.mem = Buffer.from(buf);
     this.u32 = new Uint32Array(buf);
