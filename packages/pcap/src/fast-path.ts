@@ -391,7 +391,7 @@ export class FastPath implements FastFlows {
       const id = u[h + 4]!;
       addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
     }
-    const state = (isRequest ? flow.http!.request : flow.http!.response).fastHead(m, ts);
+    const state = this.side(flow, u[e + 2]!).fastHead(m, ts);
     const expected = u[e + 8]!;
     return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
   }

@@ -9,28 +9,32 @@ export interface Ingested {
   stats: SourceStats;
 }
 
-export async function ingestFile(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
-  const src = readCapture(createReadStream(file), { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
+type Input = Parameters<typeof readCapture>[0];
+
+/** Reads `input` with readCapture to the end: its exchanges and stats. */
+async function collect(input: Input, file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
+  const src = readCapture(input, { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
   const exchanges: Exchange[] = [];
   for await (const ex of src) exchanges.push(ex);
   return { exchanges, stats: src.stats };
+}
+
+export function ingestFile(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
+  return collect(createReadStream(file), file, caps, engine);
 }
 
 /** Reads a file as ingest does: synchronously, into the reader's own memory (FileBytes). */
 export async function ingestFileBytes(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
   const fd = openSync(file, 'r');
   try {
-    const src = readCapture({ readInto: (into) => readSync(fd, into, 0, into.length, null) }, { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
-    const exchanges: Exchange[] = [];
-    for await (const ex of src) exchanges.push(ex);
-    return { exchanges, stats: src.stats };
+    return await collect({ readInto: (into) => readSync(fd, into, 0, into.length, null) }, file, caps, engine);
   } finally {
     closeSync(fd);
   }
 }
 
 /** `bytes` as FileBytes that fill at most `most` bytes a call (short reads). */
-export async function ingestShortReads(bytes: Uint8Array, file: string, most: number, engine?: 'fast' | 'js'): Promise<Ingested> {
+export function ingestShortReads(bytes: Uint8Array, file: string, most: number, engine?: 'fast' | 'js'): Promise<Ingested> {
   let at = 0;
   const readInto = (into: Buffer): number => {
     const n = Math.min(into.length, most, bytes.length - at);
@@ -38,21 +42,15 @@ export async function ingestShortReads(bytes: Uint8Array, file: string, most: nu
     at += n;
     return n;
   };
-  const src = readCapture({ readInto }, { file, ...(engine ? { engine } : {}) });
-  const exchanges: Exchange[] = [];
-  for await (const ex of src) exchanges.push(ex);
-  return { exchanges, stats: src.stats };
+  return collect({ readInto }, file, undefined, engine);
 }
 
 /** Feeds `bytes` in chunks of `chunk` bytes (to exercise records straddling chunks). */
-export async function ingestBytes(bytes: Uint8Array, file = 'fixture.pcap', chunk = 65_536, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
+export function ingestBytes(bytes: Uint8Array, file = 'fixture.pcap', chunk = 65_536, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, Math.min(bytes.length, i + chunk));
   }
-  const src = readCapture(chunks(), { file, ...(caps ? { caps } : {}), ...(engine ? { engine } : {}) });
-  const exchanges: Exchange[] = [];
-  for await (const ex of src) exchanges.push(ex);
-  return { exchanges, stats: src.stats };
+  return collect(chunks(), file, caps, engine);
 }
 
 export interface PcapRecord {
