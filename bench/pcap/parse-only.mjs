@@ -1,8 +1,12 @@
 // Parses a capture to exchanges and counts them (what the benchmark times), as ingest reads a file:
 // synchronously into the reader's own memory (FileBytes), exchanges in batches.
+// PCAP_DIST=dir reads with another build of @overhear/pcap (see ab.mjs).
 import { openSync, readSync, closeSync } from 'node:fs';
-import { readCapture } from '../../packages/pcap/dist/src/index.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
+const dist = process.env.PCAP_DIST ? pathToFileURL(resolve(process.env.PCAP_DIST, 'src/index.js')).href : '../../packages/pcap/dist/src/index.js';
+const { readCapture } = await import(dist);
 const file = process.argv[2];
 const t0 = process.hrtime.bigint();
 const fd = openSync(file);

@@ -4,8 +4,8 @@ import { CatalogError } from '@overhear/catalog';
 import type { OverhearConfig } from '@overhear/pipeline';
 import { catalogPath } from './options.js';
 
-// Each command's module (and the packages it needs) is loaded when the command runs:
-// loading all of them cost every run ~70 ms more than ingest alone needs.
+// Each command's module (and the packages it needs) is loaded when the command runs: loading all
+// of them on every run made `overhear endpoints` take 0.24 s instead of 0.15 s.
 
 /** The settings file. */
 async function loadConfig(file: string | undefined): Promise<OverhearConfig> {
