@@ -1,5 +1,5 @@
 // Parses a capture to exchanges and counts them (what the benchmark times), as ingest reads a file:
-// synchronously into the reader's own memory (FileBytes), exchanges in batches.
+// synchronously into the reader's own memory (FileBytes, with bodies left in the file until read), exchanges in batches.
 // PCAP_DIST=dir reads with another build of @overhear/pcap (see ab.mjs).
 import { openSync, readSync, closeSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,7 +10,7 @@ const { readCapture } = await import(dist);
 const file = process.argv[2];
 const t0 = process.hrtime.bigint();
 const fd = openSync(file);
-const src = readCapture({ readInto: (into) => readSync(fd, into, 0, into.length, null) }, { file });
+const src = readCapture({ readInto: (into) => readSync(fd, into, 0, into.length, null), readAt: (into, at) => readSync(fd, into, 0, into.length, at) }, { file });
 let n = 0;
 for await (const batch of src.batches()) n += batch.length;
 closeSync(fd);

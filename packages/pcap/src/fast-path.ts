@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
+import type { BodyFile } from './file-bytes.js';
 
 /**
  * The fast path (assembly/fast-path.ts, in WebAssembly) reads the common case
@@ -147,10 +148,15 @@ export class FastPath implements FastFlows {
   private live = 0;
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
+  /** Where the slice in the input area is in the file bodies are read back from: its first byte's position and its length (0: none). */
+  private slicePos = 0;
+  private sliceLen = 0;
 
   constructor(
     private readonly counters: FastPathCounters,
     private readonly maxHeaderBytes: number,
+    /** The file being read, when bodies can be read back from it (else they are copied out). */
+    private readonly file: BodyFile | null,
   ) {}
 
   private attach(): void {
@@ -183,15 +189,23 @@ export class FastPath implements FastFlows {
   inputArea(n: number): Buffer | null {
     if (this.core === null || n > INPUT_BYTES) return null;
     this.flush();
+    this.sliceLen = 0;
     return this.mem.subarray(this.input, this.input + n);
   }
 
-  /** Copies an input slice into the fast path's memory (unless read there already); the reader reads the returned view. */
-  stage(chunk: Buffer): Buffer {
+  /**
+   * Copies an input slice into the fast path's memory (unless read there
+   * already); the reader reads the returned view. `pos`: where the slice
+   * starts in the input (bodies in it are read back from the file from there).
+   */
+  stage(chunk: Buffer, pos: number): Buffer {
     if (this.core === null || chunk.length > INPUT_BYTES) return chunk;
-    if (chunk.buffer === this.mem.buffer && chunk.byteOffset === this.input) return chunk;
-    this.flush();
-    chunk.copy(this.mem, this.input);
+    if (chunk.buffer !== this.mem.buffer || chunk.byteOffset !== this.input) {
+      this.flush();
+      chunk.copy(this.mem, this.input);
+    }
+    this.slicePos = pos;
+    this.sliceLen = chunk.length;
     return this.mem.subarray(this.input, this.input + chunk.length);
   }
 
@@ -313,7 +327,7 @@ export class FastPath implements FastFlows {
       const ts = f[(e + 14) >> 1]!;
       if (kind === EV_BODY) {
         if (doubted?.has(flow)) this.bytes(flow, e, ts);
-        else this.side(flow, u[e + 2]!).fastBody(this.mem, u[e + 3]!, u[e + 3]! + u[e + 4]!, ts);
+        else this.body(flow, e, ts);
       } else if (kind === EV_END) {
         if (!doubted?.has(flow)) this.side(flow, u[e + 2]!).fastEnd(ts);
       } else if (kind === EV_HEAD) {
@@ -338,6 +352,17 @@ export class FastPath implements FastFlows {
     }
     this.w.clearEvents();
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
+  }
+
+  /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */
+  private body(flow: Flow, e: number, ts: number): void {
+    const u = this.u32;
+    const addr = u[e + 3]!;
+    const end = addr + u[e + 4]!;
+    const at = addr - this.input;
+    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) {
+      this.side(flow, u[e + 2]!).fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
+    } else this.side(flow, u[e + 2]!).fastBody(this.mem, addr, end, ts);
   }
 
   /** The HTTP stream of the side that sent `side`'s bytes. */

@@ -1,6 +1,7 @@
 import type { Body, Endpoint4, Exchange, ExchangeFlag, ExchangeSourceKind, HostAnomaly, HttpRequest, HttpResponse } from '@overhear/model';
 import { decodeContent, knownCoding, type DecodeLimits } from './content-decoding.js';
 import type { HttpMessage } from './http-stream.js';
+import { FileRanges } from './file-bytes.js';
 
 export interface ConnInfo {
   source: ExchangeSourceKind;
@@ -135,11 +136,51 @@ class CapturedExchange implements Exchange {
 function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
   const c = m.body;
   if (!c) return undefined;
-  const bytes = c.take();
-  if (c.length === 0) return undefined;
+  if (c.length === 0) {
+    c.discard();
+    return undefined;
+  }
   const codings = m.codings;
-  if (codings && codings.every(knownCoding)) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim);
+  const coded = codings !== null && codings.every(knownCoding);
+  const inFile = c.takeFile();
+  if (inFile !== null) return coded ? new CodedBody(inFile, codings, c.length, c.truncated, c.gap, lim) : new FileBody(inFile, c.length, c.truncated, lim);
+  const bytes = c.take();
+  if (coded) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim);
   return plainBody(bytes, c.length, c.truncated, lim);
+}
+
+/** A body whose bytes are still in the capture file (see FileRanges): read from it when first looked at. */
+class FileBody implements Body {
+  #ranges: FileRanges | null;
+  #bytes: Buffer | null = null;
+  readonly #max: number;
+  readonly length: number;
+  readonly truncated: boolean;
+
+  constructor(ranges: FileRanges, length: number, truncated: boolean, lim: BodyLimits) {
+    let max = ranges.length;
+    if (max > lim.maxBodyBytes) {
+      max = lim.maxBodyBytes;
+      truncated = true;
+    }
+    if (max < length) truncated = true;
+    this.#ranges = ranges;
+    this.#max = max;
+    this.length = length;
+    this.truncated = truncated;
+  }
+
+  get bytes(): Uint8Array {
+    if (this.#bytes === null) {
+      this.#bytes = this.#ranges!.read(this.#max);
+      this.#ranges = null;
+    }
+    return this.#bytes;
+  }
+
+  toJSON(): Body {
+    return { bytes: this.bytes, length: this.length, truncated: this.truncated };
+  }
 }
 
 /** The message's body was content-coded in a way this package cannot undo (kept as sent). */
@@ -168,7 +209,7 @@ class CodedBody implements Body {
   capped = false;
 
   constructor(
-    private raw: Buffer | undefined,
+    private raw: Buffer | FileRanges | undefined,
     private readonly codings: readonly string[],
     private readonly wireLength: number,
     private readonly wireTruncated: boolean,
@@ -198,7 +239,8 @@ class CodedBody implements Body {
 
   decode(): Body {
     if (this.done) return this.done;
-    const raw = this.raw!;
+    const r = this.raw!;
+    const raw = r instanceof FileRanges ? r.read(r.length) : r;
     this.raw = undefined;
     const d = decodeContent(this.codings, raw, this.lim);
     if (d.failed) {

@@ -2,6 +2,7 @@ import type { FramingAnomaly, Header } from '@overhear/model';
 import { BodyCollector } from './body-collector.js';
 import { requestLine, statusLine } from './start-line.js';
 import type { Budget } from './budget.js';
+import type { BodyFile } from './file-bytes.js';
 
 export const BODY_NONE = 0;
 export const BODY_LENGTH = 1;
@@ -215,6 +216,13 @@ export class HttpStream {
   fastBody(v: Buffer, start: number, end: number, ts: number): void {
     const m = this.msg!;
     m.body!.add(v, start, end);
+    m.endTs = ts;
+  }
+
+  /** Body bytes [start, end) of `file` (see `fastBody`), left in the file. */
+  fastBodyFile(file: BodyFile, start: number, end: number, ts: number): void {
+    const m = this.msg!;
+    m.body!.addFile(file, start, end);
     m.endTs = ts;
   }
 

@@ -12,20 +12,11 @@ import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
 import { FastPath } from './fast-path.js';
+import type { BodyFile, FileBytes } from './file-bytes.js';
 
 const SLICE = 65_536;
 /** Slices read from a file between turns of the event loop (reads are synchronous). */
 const SLICES_PER_TURN = 16;
-
-/**
- * A regular file's bytes, read synchronously into memory the reader owns: a
- * slice small enough to stay in the CPU cache, or the fast path's own input
- * area, so no chunk is allocated and none copied (pipeline's `openInput`).
- */
-export interface FileBytes {
-  /** Fills `into` from the current position; the number of bytes read, 0 at the end. */
-  readInto(into: Buffer): number;
-}
 
 export interface ReadCaptureOptions {
   /** Name used in error messages. */
@@ -135,6 +126,8 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   const frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
   const pkt = new DecodedPacket(frags);
   const engine = opts.engine ?? (process.env.OVERHEAR_PCAP_ENGINE === 'js' ? 'js' : 'fast');
+  // a file that can be read back: the fast path leaves bodies in it (see FileRanges)
+  const bodyFile: BodyFile | null = !(Symbol.asyncIterator in input) && input.readAt ? { bytes: input as Required<FileBytes>, name: opts.file } : null;
   let fast: FastPath | null = null;
   /** The next packet was offered to the fast path already (by `records`), which declined it. */
   let declined = false;
@@ -243,13 +236,13 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
           throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
         }
         flows = new FlowTable(caps, stats, budget, env, format);
-        if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes);
+        if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes, bodyFile);
         reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
         slice = head;
         head = undefined;
       }
       try {
-        reader.push(fast !== null ? fast.stage(slice) : slice);
+        reader.push(fast !== null ? fast.stage(slice, stats.bytes - slice.length) : slice);
         // the events read bytes of this slice: before the next overwrites it
         fast?.flush();
       } catch (e) {

@@ -23,26 +23,43 @@ export function ingestFile(file: string, caps?: Partial<CaptureCaps>, engine?: '
   return collect(createReadStream(file), file, caps, engine);
 }
 
-/** Reads a file as ingest does: synchronously, into the reader's own memory (FileBytes). */
+/**
+ * Reads a file as ingest does: synchronously, into the reader's own memory,
+ * bodies left in the file until read (FileBytes with readAt). Every body is
+ * read before the file is closed, as ingest analyses each exchange before it
+ * closes the file.
+ */
 export async function ingestFileBytes(file: string, caps?: Partial<CaptureCaps>, engine?: 'fast' | 'js'): Promise<Ingested> {
   const fd = openSync(file, 'r');
   try {
-    return await collect({ readInto: (into) => readSync(fd, into, 0, into.length, null) }, file, caps, engine);
+    const r = await collect({ readInto: (into) => readSync(fd, into, 0, into.length, null), readAt: (into, at) => readSync(fd, into, 0, into.length, at) }, file, caps, engine);
+    for (const ex of r.exchanges) readBodies(ex);
+    return r;
   } finally {
     closeSync(fd);
   }
 }
 
-/** `bytes` as FileBytes that fill at most `most` bytes a call (short reads). */
+/** Reads an exchange's bodies (a body left in the file is read from it the first time). */
+function readBodies(ex: Exchange): void {
+  void ex.request.body?.bytes;
+  void ex.response?.body?.bytes;
+}
+
+/** `bytes` as FileBytes that fill at most `most` bytes a call (short reads, bodies read back short too). */
 export function ingestShortReads(bytes: Uint8Array, file: string, most: number, engine?: 'fast' | 'js'): Promise<Ingested> {
   let at = 0;
+  const readAt = (into: Buffer, from: number): number => {
+    const n = Math.max(0, Math.min(into.length, most, bytes.length - from));
+    into.set(bytes.subarray(from, from + n));
+    return n;
+  };
   const readInto = (into: Buffer): number => {
-    const n = Math.min(into.length, most, bytes.length - at);
-    into.set(bytes.subarray(at, at + n));
+    const n = readAt(into, at);
     at += n;
     return n;
   };
-  return collect({ readInto }, file, undefined, engine);
+  return collect({ readInto, readAt }, file, undefined, engine);
 }
 
 /** Feeds `bytes` in chunks of `chunk` bytes (to exercise records straddling chunks). */

@@ -17,10 +17,11 @@ export interface Input {
   /**
    * A regular file's bytes, read synchronously into the caller's memory (what
    * the capture reader prefers: no chunk allocated, none copied); use either
-   * this or `chunks`, and `close` when done. Undefined for stdin and pipes.
+   * this or `chunks`, and `close` when done: bodies in the file are read
+   * back through it (`readAt`) until then. Undefined for stdin and pipes.
    */
   file: FileBytes | undefined;
-  /** Releases the file (after a reader stopped early); idempotent. */
+  /** Releases the file (once the exchanges read from it are analysed, or a reader stopped early); idempotent. */
   close(): void;
   /** Valid once `chunks` is fully consumed. */
   digest(): string;
@@ -97,7 +98,7 @@ function cannotOpen(path: string, e: unknown): InputError {
   return new InputError(path, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`);
 }
 
-/** A regular file, read from one descriptor: by `readInto` (synchronous, into the caller's memory) or as `chunks`. */
+/** A regular file, read from one descriptor: by `readInto` (synchronous, into the caller's memory, and `readAt` for bodies read back) or as `chunks`. */
 function openFile(path: string, size: number, account: (b: Buffer) => Buffer, done: Pick<Input, 'digest' | 'bytesRead'>): Input {
   let fd: number | null;
   try {
@@ -120,10 +121,7 @@ function openFile(path: string, size: number, account: (b: Buffer) => Buffer, do
       close();
       throw new InputError(path, `read failed (${why(e)})`, at);
     }
-    if (n === 0) {
-      close();
-      return 0;
-    }
+    if (n === 0) return 0;
     at += n;
     account(n === into.length ? into : into.subarray(0, n));
     return n;
@@ -150,7 +148,16 @@ function openFile(path: string, size: number, account: (b: Buffer) => Buffer, do
       close();
     }
   })();
-  return { name: path, size, head: head.subarray(0, headLen), chunks, file: { readInto }, close, ...done };
+  // bodies are read back from the file while their exchanges are analysed (pcap's FileRanges): open until `close`
+  const readAt = (into: Buffer, position: number): number => {
+    if (fd === null) throw new InputError(path, 'closed before a body in it was read', position);
+    try {
+      return readSync(fd, into, 0, into.length, position);
+    } catch (e) {
+      throw new InputError(path, `read failed (${why(e)})`, position);
+    }
+  };
+  return { name: path, size, head: head.subarray(0, headLen), chunks, file: { readInto, readAt }, close, ...done };
 }
 /** SHA-256 of a whole file, for the already-ingested check before parsing. */
 export async function hashFile(path: string): Promise<string> {
