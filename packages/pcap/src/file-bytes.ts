@@ -18,11 +18,64 @@ export interface FileBytes {
   readAt?(into: Buffer, position: number): number;
 }
 
-/** A file that bodies are read back from, and its name for messages. */
-export interface BodyFile {
-  readonly bytes: Required<FileBytes>;
-  readonly name: string;
+/**
+ * A file that bodies are read back from, through a window of the last
+ * WINDOW bytes read: bodies are read back in about the order they were
+ * parsed (every exchange, when all are analysed), so most are copied from the
+ * window instead of costing a system call each.
+ */
+export class BodyFile {
+  private window: Buffer | null = null;
+  private windowPos = 0;
+  private windowLen = 0;
+
+  constructor(
+    private readonly bytes: Required<FileBytes>,
+    readonly name: string,
+  ) {}
+
+  /** Bytes [s, e) of the file into out at o; throws when the file ends before e. */
+  read(out: Buffer, o: number, s: number, e: number): void {
+    if (s < this.windowPos || e > this.windowPos + this.windowLen) {
+      if (e - s >= WINDOW) {
+        this.fill(out, o, s, e);
+        return;
+      }
+      const w = (this.window ??= Buffer.allocUnsafe(WINDOW));
+      this.windowPos = s;
+      this.windowLen = 0;
+      this.windowLen = this.fillSome(w, s);
+      if (e > s + this.windowLen) throw this.ended(s + this.windowLen);
+    }
+    this.window!.copy(out, o, s - this.windowPos, e - this.windowPos);
+  }
+
+  /** Reads [s, e) into out at o, whole. */
+  private fill(out: Buffer, o: number, s: number, e: number): void {
+    for (let at = s; at < e; ) {
+      const n = this.bytes.readAt(out.subarray(o + at - s, o + e - s), at);
+      if (n <= 0) throw this.ended(at);
+      at += n;
+    }
+  }
+
+  /** Fills the window from s as far as the file goes; the bytes read. */
+  private fillSome(w: Buffer, s: number): number {
+    let got = 0;
+    while (got < w.length) {
+      const n = this.bytes.readAt(w.subarray(got), s + got);
+      if (n <= 0) break;
+      got += n;
+    }
+    return got;
+  }
+
+  private ended(at: number): InputError {
+    return new InputError(this.name, 'the file ended or changed before a body in it was read', at);
+  }
 }
+
+const WINDOW = 65_536;
 
 /**
  * Where one body's bytes are in the file: [start, end), then `more` ranges
@@ -51,21 +104,16 @@ export class FileRanges {
   read(max: number): Buffer {
     const total = this.length;
     const out = Buffer.allocUnsafe(total < max ? total : max);
-    let o = this.fill(out, 0, this.start, this.end);
+    let o = this.piece(out, 0, this.start, this.end);
     const m = this.more;
-    if (m !== null) for (let i = 0; i < m.length && o < out.length; i += 2) o = this.fill(out, o, m[i]!, m[i + 1]!);
+    if (m !== null) for (let i = 0; i < m.length && o < out.length; i += 2) o = this.piece(out, o, m[i]!, m[i + 1]!);
     return out;
   }
 
-  private fill(out: Buffer, o: number, s: number, e: number): number {
-    let at = s;
+  /** Range [s, e), as much as fits, into out at o; where out is filled to. */
+  private piece(out: Buffer, o: number, s: number, e: number): number {
     const stop = Math.min(e, s + out.length - o);
-    while (at < stop) {
-      const n = this.file.bytes.readAt(out.subarray(o, o + stop - at), at);
-      if (n <= 0) throw new InputError(this.file.name, 'the file ended or changed before a body in it was read', at);
-      at += n;
-      o += n;
-    }
-    return o;
+    if (stop > s) this.file.read(out, o, s, stop);
+    return o + (stop - s);
   }
 }

@@ -12,7 +12,7 @@ import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
 import { FastPath } from './fast-path.js';
-import type { BodyFile, FileBytes } from './file-bytes.js';
+import { BodyFile, type FileBytes } from './file-bytes.js';
 
 const SLICE = 65_536;
 /** Slices read from a file between turns of the event loop (reads are synchronous). */
@@ -127,7 +127,7 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   const pkt = new DecodedPacket(frags);
   const engine = opts.engine ?? (process.env.OVERHEAR_PCAP_ENGINE === 'js' ? 'js' : 'fast');
   // a file that can be read back: the fast path leaves bodies in it (see FileRanges)
-  const bodyFile: BodyFile | null = !(Symbol.asyncIterator in input) && input.readAt ? { bytes: input as Required<FileBytes>, name: opts.file } : null;
+  const bodyFile = !(Symbol.asyncIterator in input) && input.readAt ? new BodyFile(input as Required<FileBytes>, opts.file) : null;
   let fast: FastPath | null = null;
   /** The next packet was offered to the fast path already (by `records`), which declined it. */
   let declined = false;
