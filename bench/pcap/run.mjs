@@ -62,71 +62,77 @@ const rows = [];
 const fileMB = bytes / 1e6;
 console.log(`file: ${file} (${fmt(fileMB)} MB)  node ${process.version}  ${new Date().toISOString()}  ${pin ? 'every run pinned to core 0 (taskset -c 0)' : 'runs not pinned: threads may use every core'}`);
 
-// 1. @overhear/pcap: capture → Exchange objects, counted; best of 5 (the machine is shared: runs of one build differed by a third and more on 2026-11-23)
-let ours;
-let parsed;
-const runs = [];
-for (let i = 0; i < 5; i++) {
+// Runs of ours are spread before and after tshark's (three and two parse runs, two and one end to end):
+// this machine is shared and swings by a third within minutes, and a run straight after tshark's two
+// minutes at full load was slower every time on 2026-11-23, so no tool always gets the same moment.
+const cli = join(root, 'packages/cli/bin/overhear.js');
+const withCli = existsSync(cli);
+let e2eNote = withCli ? '' : 'end to end: skipped (packages/cli/bin/overhear.js not present)';
+const parseRuns = [];
+const e2eRuns = [];
+
+// 1. @overhear/pcap: capture → Exchange objects, counted
+async function parseRun(when) {
   const r = await timed(process.execPath, [join(here, 'parse-only.mjs'), file]);
   if (r.code !== 0) {
     console.error(r.stderr);
     process.exit(1);
   }
-  const p = JSON.parse(r.stdout);
-  runs.push(`${r.seconds.toFixed(2)} s wall / ${(p.cpuMs / 1000).toFixed(2)} s CPU / ${r.rssMB.toFixed(0)} MB`);
-  if (!ours || r.seconds < ours.seconds) {
-    ours = r;
-    parsed = p;
-  }
-}
-console.log(`readCapture runs: ${runs.join('; ')}`);
-rows.push({ what: '@overhear/pcap readCapture (parse to exchanges, best of 5)', s: ours.seconds, rss: ours.rssMB, ex: parsed.exchanges, cpu: parsed.cpuMs / 1000 });
-
-// 1b. the same with the JS engine only (no WebAssembly fast path), best of 2: what the fast path gains
-{
-  let best;
-  for (let i = 0; i < 2; i++) {
-    const r = await timed(process.execPath, [join(here, 'parse-only.mjs'), file], { env: { OVERHEAR_PCAP_ENGINE: 'js' } });
-    if (r.code === 0 && (!best || r.seconds < best.seconds)) best = r;
-  }
-  if (best) {
-    const p = JSON.parse(best.stdout);
-    rows.push({ what: "  the same, JS engine only (engine: 'js'; best of 2)", s: best.seconds, rss: best.rssMB, ex: p.exchanges, cpu: p.cpuMs / 1000 });
-  }
+  parseRuns.push({ r, p: JSON.parse(r.stdout), when });
 }
 
-// 2. tshark, same file
-let tshark;
-if (!args.includes('--skip-tshark')) {
-  tshark = await timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], { countLines: true });
-  rows.push({ what: 'tshark -Y http.request -T fields (method, uri)', s: tshark.seconds, rss: tshark.rssMB, ex: tshark.lines, cpu: tshark.cpu });
-}
-
-// 3. CLI end to end, when it ingests pcap
-const cli = join(root, 'packages/cli/bin/overhear.js');
-let e2eNote = '';
+// 2. CLI end to end, when it ingests pcap
 const ingest = async (extra) => {
   const dir = mkdtempSync(join(tmpdir(), 'overhear-bench-'));
   const r = await timed(process.execPath, [cli, 'ingest', file, '--db', join(dir, 'bench.db'), ...extra]);
   rmSync(dir, { recursive: true, force: true });
   return r;
 };
-if (existsSync(cli)) {
-  // Best of 3: the machine is shared.
-  const e2e = [];
-  for (let i = 0; i < 3; i++) e2e.push(await ingest([]));
-  const bad = e2e.find((r) => r.code !== 0);
-  if (bad) e2eNote = `end to end: skipped (CLI exit ${bad.code}: ${bad.stderr.split('\n').find((l) => l.trim()) ?? ''})`;
-  else {
-    console.log(`end-to-end runs: ${e2e.map((r) => `${r.seconds.toFixed(2)} s wall / ${r.cpu.toFixed(2)} s CPU / ${r.rssMB.toFixed(0)} MB`).join('; ')}`);
-    const best = e2e.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    rows.push({ what: 'overhear ingest FILE --db TMP.db (end to end, sampled analysis: the default; best of 3)', s: best.seconds, rss: best.rssMB, ex: parsed.exchanges, cpu: best.cpu });
-    if (args.includes('--with-analyse-all')) {
-      const all = await ingest(['--analyse-all']);
-      if (all.code === 0) rows.push({ what: 'overhear ingest FILE --analyse-all (every exchange analysed in full)', s: all.seconds, rss: all.rssMB, ex: parsed.exchanges, cpu: all.cpu });
-    }
+async function e2eRun(when) {
+  if (!withCli || e2eNote) return;
+  const r = await ingest([]);
+  if (r.code !== 0) e2eNote = `end to end: skipped (CLI exit ${r.code}: ${r.stderr.split('\n').find((l) => l.trim()) ?? ''})`;
+  else e2eRuns.push({ r, when });
+}
+
+const skipTshark = args.includes('--skip-tshark');
+const before = skipTshark ? 'first round' : 'before tshark';
+for (let i = 0; i < 3; i++) await parseRun(before);
+for (let i = 0; i < 2; i++) await e2eRun(before);
+
+// 1b. the same with the JS engine only (no WebAssembly fast path), best of 2: what the fast path gains
+let jsOnly;
+for (let i = 0; i < 2; i++) {
+  const r = await timed(process.execPath, [join(here, 'parse-only.mjs'), file], { env: { OVERHEAR_PCAP_ENGINE: 'js' } });
+  if (r.code === 0 && (!jsOnly || r.seconds < jsOnly.seconds)) jsOnly = r;
+}
+
+// 3. tshark, same file
+let tshark;
+if (!skipTshark) tshark = await timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], { countLines: true });
+
+const after = skipTshark ? 'second round' : 'after tshark';
+for (let i = 0; i < 2; i++) await parseRun(after);
+await e2eRun(after);
+
+const best = (xs) => xs.reduce((a, b) => (b.r.seconds < a.r.seconds ? b : a));
+const { r: ours, p: parsed } = best(parseRuns);
+console.log(`readCapture runs: ${parseRuns.map(({ r, p, when }) => `${r.seconds.toFixed(2)} s wall / ${(p.cpuMs / 1000).toFixed(2)} s CPU / ${r.rssMB.toFixed(0)} MB (${when})`).join('; ')}`);
+rows.push({ what: `@overhear/pcap readCapture (parse to exchanges, best of ${parseRuns.length})`, s: ours.seconds, rss: ours.rssMB, ex: parsed.exchanges, cpu: parsed.cpuMs / 1000 });
+if (jsOnly) {
+  const p = JSON.parse(jsOnly.stdout);
+  rows.push({ what: "  the same, JS engine only (engine: 'js'; best of 2)", s: jsOnly.seconds, rss: jsOnly.rssMB, ex: p.exchanges, cpu: p.cpuMs / 1000 });
+}
+if (tshark) rows.push({ what: 'tshark -Y http.request -T fields (method, uri)', s: tshark.seconds, rss: tshark.rssMB, ex: tshark.lines, cpu: tshark.cpu });
+if (e2eRuns.length > 0 && !e2eNote) {
+  console.log(`end-to-end runs: ${e2eRuns.map(({ r, when }) => `${r.seconds.toFixed(2)} s wall / ${r.cpu.toFixed(2)} s CPU / ${r.rssMB.toFixed(0)} MB (${when})`).join('; ')}`);
+  const { r: e2e } = best(e2eRuns);
+  rows.push({ what: `overhear ingest FILE --db TMP.db (end to end, sampled analysis: the default; best of ${e2eRuns.length})`, s: e2e.seconds, rss: e2e.rssMB, ex: parsed.exchanges, cpu: e2e.cpu });
+  if (args.includes('--with-analyse-all')) {
+    const all = await ingest(['--analyse-all']);
+    if (all.code === 0) rows.push({ what: 'overhear ingest FILE --analyse-all (every exchange analysed in full)', s: all.seconds, rss: all.rssMB, ex: parsed.exchanges, cpu: all.cpu });
   }
-} else e2eNote = 'end to end: skipped (packages/cli/bin/overhear.js not present)';
+}
 
 console.log('');
 console.log('| run | wall s | MB/s | CPU s | MB/s of CPU | exchanges | exchanges/s | peak RSS MB |');
