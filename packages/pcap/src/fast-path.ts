@@ -199,7 +199,11 @@ export class FastPath implements FastFlows {
    * starts in the input (bodies in it are read back from the file from there).
    */
   stage(chunk: Buffer, pos: number): Buffer {
-    if (this.core === null || chunk.length > INPUT_BYTES) return chunk;
+    if (this.core === null) return chunk;
+    if (chunk.length > INPUT_BYTES) {
+      this.sliceLen = 0;
+      return chunk;
+    }
     if (chunk.buffer !== this.mem.buffer || chunk.byteOffset !== this.input) {
       this.flush();
       chunk.copy(this.mem, this.input);
