@@ -1,16 +1,21 @@
 import type { Budget } from './budget.js';
 import { FileRanges, type BodyFile } from './file-bytes.js';
 
+/** Ranges of the file a body may keep before it is read into memory (a body in many small pieces). */
+const MAX_RANGES = 64;
+
 /**
  * Collects one body's bytes up to a cap, counting every byte seen. Bytes the
  * fast path read out of a file that can be read back are not copied: the body
- * keeps where they are (`addFile`, `takeFile`).
+ * keeps where they are (`addFile`, `takeFile`), up to MAX_RANGES pieces. Bytes
+ * copied go into one buffer that grows by doubling, so a body sent in a
+ * million one-byte chunks costs its bytes (at most twice over), not an object
+ * per piece.
  */
 export class BodyCollector {
-  // most bodies arrive in one piece: an array only from the second
-  private first: Buffer | null = null;
-  private rest: Buffer[] | null = null;
-  /** Set while every byte kept is in the file: [fileStart, fileEnd), then `more` ranges. */
+  /** Bytes kept in memory: buf[0, held). */
+  private buf: Buffer | null = null;
+  /** Set while every byte kept is in the file: [fileStart, fileEnd), then `more` ranges (start, end, …). */
   private file: BodyFile | null = null;
   private fileStart = 0;
   private fileEnd = 0;
@@ -31,14 +36,12 @@ export class BodyCollector {
     const take = this.room(e - s);
     if (take === 0) return;
     if (this.file !== null) this.readBack();
-    const c = Buffer.allocUnsafe(take);
-    v.copy(c, 0, s, s + take);
-    if (this.first === null) this.first = c;
-    else (this.rest ??= []).push(c);
+    this.reserve(take);
+    v.copy(this.buf!, this.held, s, s + take);
     this.keep(take, e - s);
   }
 
-  /** Bytes [s, e) of `file`, left there while the body is all in that file. */
+  /** Bytes [s, e) of `file`, left there while the body is all in that file (in at most MAX_RANGES pieces). */
   addFile(file: BodyFile, s: number, e: number): void {
     const take = this.room(e - s);
     if (take === 0) return;
@@ -46,13 +49,13 @@ export class BodyCollector {
       this.file = file;
       this.fileStart = s;
       this.fileEnd = s + take;
-    } else if (this.file === file) {
+    } else if (this.file === file && (this.more === null || this.more.length < 2 * (MAX_RANGES - 1))) {
       (this.more ??= []).push(s, s + take);
     } else {
-      // after bytes that were copied (rare: a flow handed between the engines inside a body)
-      const c = new FileRanges(file, s, s + take, null).read(take);
-      if (this.first === null) this.first = c;
-      else (this.rest ??= []).push(c);
+      // many pieces, or after bytes that were copied (a flow handed between the engines inside a body)
+      if (this.file !== null) this.readBack();
+      this.reserve(take);
+      file.read(this.buf!, this.held, s, s + take);
     }
     this.keep(take, e - s);
   }
@@ -78,18 +81,17 @@ export class BodyCollector {
   /** The kept bytes; releases them from the budget. */
   take(): Buffer {
     if (this.file !== null) this.readBack();
-    const out = this.first === null ? Buffer.alloc(0) : this.rest === null ? this.first : Buffer.concat([this.first, ...this.rest], this.held);
+    const b = this.buf;
+    const out = b === null ? Buffer.alloc(0) : b.length === this.held ? b : b.subarray(0, this.held);
     this.budget.sub(this.held);
-    this.first = null;
-    this.rest = null;
+    this.buf = null;
     this.held = 0;
     return out;
   }
 
   discard(): void {
     this.budget.sub(this.held);
-    this.first = null;
-    this.rest = null;
+    this.buf = null;
     this.file = null;
     this.more = null;
     this.held = 0;
@@ -97,9 +99,21 @@ export class BodyCollector {
 
   /** The bytes kept in the file, read into memory (bytes copied are to follow). */
   private readBack(): void {
-    this.first = new FileRanges(this.file!, this.fileStart, this.fileEnd, this.more).read(this.held);
+    this.buf = new FileRanges(this.file!, this.fileStart, this.fileEnd, this.more).read(this.held);
     this.file = null;
     this.more = null;
+  }
+
+  /** Room in `buf` for n more bytes: the first piece exactly, then doubling up to the cap. */
+  private reserve(n: number): void {
+    const need = this.held + n;
+    const b = this.buf;
+    if (b === null) this.buf = Buffer.allocUnsafe(need);
+    else if (need > b.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, Math.min(this.keepMax, 2 * b.length)));
+      b.copy(grown, 0, 0, this.held);
+      this.buf = grown;
+    }
   }
 
   /** How many of n bytes fit under the caps (all n count as seen); 0 marks the body truncated. */

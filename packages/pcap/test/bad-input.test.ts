@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '@overhear/model';
+import { InputError, type Exchange } from '@overhear/model';
 import { captureFormat, readCapture } from '../src/index.js';
-import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, type Pkt } from '@overhear/testkit';
+import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, tcpConversation, type Pkt } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 async function rejects(bytes: Uint8Array, file: string, offset: number, message: RegExp): Promise<void> {
@@ -123,6 +123,37 @@ describe('bad input', () => {
       assert.equal(r.stats.fault, undefined);
     }
     assert.ok(Date.now() - t < 10_000, `took ${Date.now() - t} ms (a backtracking parse takes far longer)`);
+  });
+
+  it('a body in a million one-byte chunks costs its bytes, not an object per chunk (either engine, copied or left in the file)', async () => {
+    const n = 1_000_000;
+    const res = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n'), Buffer.from('1\r\nX\r\n'.repeat(n) + '0\r\n\r\n')]);
+    const turns: Array<[boolean, Buffer]> = [[true, Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n\r\n')]];
+    for (let i = 0; i < res.length; i += 1400) turns.push([false, res.subarray(i, i + 1400)]);
+    const file = pcapFile(tcpConversation(turns));
+    for (const [engine, readBack] of [['js', false], ['fast', false], ['fast', true]] as const) {
+      let at = 0;
+      const input = {
+        readInto: (into: Buffer): number => {
+          const k = file.copy(into, 0, at, Math.min(file.length, at + into.length));
+          at += k;
+          return k;
+        },
+        ...(readBack ? { readAt: (into: Buffer, from: number): number => file.copy(into, 0, from, Math.min(file.length, from + into.length)) } : {}),
+      };
+      const heap0 = process.memoryUsage().heapUsed;
+      let peak = heap0;
+      const exchanges: Exchange[] = [];
+      for await (const batch of readCapture(input, { file: 'chunks.pcap', engine }).batches!()) {
+        exchanges.push(...batch);
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+      }
+      const body = exchanges[0]!.response!.body!;
+      assert.equal(body.length, n, engine);
+      assert.equal(Buffer.from(body.bytes).toString('latin1'), 'X'.repeat(n), engine);
+      // an object per chunk took 140-150 MB of heap here (7 MB on the wire)
+      assert.ok(peak - heap0 < 40e6, `${engine}${readBack ? ', read back' : ''}: the heap grew by ${((peak - heap0) / 1e6).toFixed(1)} MB`);
+    }
   });
 
   it('a flood of tiny out-of-order segments stays bounded and fast', async () => {
