@@ -23,6 +23,13 @@ export interface CaptureCaps {
   idleTimeoutMs: number;
   /** Requests waiting for a response on one connection. */
   maxPendingRequests: number;
+  /**
+   * Memory parsed messages hold until their exchange is made (an estimate from
+   * their strings and headers), across flows: past it, the least recently
+   * active flows are closed, their requests made into exchanges without an
+   * answer (`flowsEvicted`).
+   */
+  maxMessageBytes: number;
   /** IP datagrams being put back together from fragments at once. */
   maxFragmentDatagrams: number;
   /** Fragment bytes held across those datagrams. */
@@ -44,6 +51,7 @@ export const defaultCaps: Readonly<CaptureCaps> = Object.freeze({
   maxFlows: 65_536,
   idleTimeoutMs: 300_000,
   maxPendingRequests: 100,
+  maxMessageBytes: 67_108_864,
   maxFragmentDatagrams: 1024,
   maxFragmentBytes: 8_388_608,
   // Linux's ipfrag_time

@@ -1,7 +1,7 @@
 import type { Exchange } from '@overhear/model';
 import type { Budget } from './budget.js';
 import { toExchange, type BodyLimits, type ConnInfo, type Tx } from './http-exchange.js';
-import { BODY_CHUNKED, BODY_EOF, BODY_LENGTH, BODY_NONE, BODY_UNKNOWN, framingAnomaly, HttpStream, lengthUnknown, type HttpMessage, type HttpStreamLimits, type HttpStreamOwner } from './http-stream.js';
+import { BODY_CHUNKED, BODY_EOF, BODY_LENGTH, BODY_NONE, BODY_UNKNOWN, framingAnomaly, HttpStream, lengthUnknown, messageCost, type HttpMessage, type HttpStreamLimits, type HttpStreamOwner } from './http-stream.js';
 
 export interface HttpEnv {
   limits: HttpStreamLimits & BodyLimits;
@@ -36,13 +36,19 @@ export class HttpConnection implements HttpStreamOwner {
   }
 
   head(isRequest: boolean, msg: HttpMessage): number {
+    // held until its exchange is made or it is let go (see `release`)
+    msg.cost = messageCost(msg);
+    this.env.budget.addMessage(msg.cost);
     if (isRequest) {
       this.txs.push({ req: msg, reqDone: false, resp: null, respDone: false, upgrade: false, connect: false });
       if (this.txs.length - this.answered > this.env.maxPendingRequests && this.answered === 0) {
         this.env.count('http-pending-overflow');
         const tx = this.txs.shift()!;
         if (tx.reqDone) this.emit(tx);
-        else tx.req.body?.discard();
+        else {
+          tx.req.body?.discard();
+          this.release(tx.req);
+        }
       }
       // a version-less request line followed by headers is read as llhttp reads it: its headers frame a body
       if ((msg.version === '0.9' && msg.headers.length === 0) || msg.method === 'CONNECT') return BODY_NONE;
@@ -91,11 +97,13 @@ export class HttpConnection implements HttpStreamOwner {
     const s = msg.status;
     if (s >= 100 && s < 200 && s !== 101) {
       msg.body?.discard();
+      this.release(msg);
       return;
     }
     const tx = msg.tx as Tx | null;
     if (!tx) {
       msg.body?.discard();
+      this.release(msg);
       this.env.count('http-response-without-request');
       return;
     }
@@ -168,6 +176,16 @@ export class HttpConnection implements HttpStreamOwner {
   }
 
   private emit(tx: Tx): void {
+    this.release(tx.req);
+    this.release(tx.resp);
     this.env.emit(toExchange(tx, this.conn, this.env.limits));
+  }
+
+  /** A message no longer held here: off the budget's message account. */
+  private release(m: HttpMessage | null): void {
+    if (m !== null && m.cost !== 0) {
+      this.env.budget.subMessage(m.cost);
+      m.cost = 0;
+    }
   }
 }

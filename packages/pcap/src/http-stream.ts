@@ -41,6 +41,8 @@ export class HttpMessage {
   interrupted = false;
   /** Set by the owner: the transaction a response answers (null: none). */
   tx: unknown = null;
+  /** What the owner charged the budget's message account for this message (see `messageCost`), until it lets it go. */
+  cost = 0;
 
   constructor(
     readonly isRequest: boolean,
@@ -54,6 +56,14 @@ const CL_NONE = 0;
 const CL_VALID = 1;
 const CL_INVALID = 2;
 const CL_CONFLICT = 3;
+
+/** A rough count of the memory a parsed message holds: its strings, and objects per header. */
+export function messageCost(m: HttpMessage): number {
+  let n = 256 + m.target.length + m.statusText.length;
+  const h = m.headers;
+  for (let i = 0; i < h.length; i++) n += 96 + h[i]![0].length + h[i]![1].length;
+  return n;
+}
 
 /** Why a request head's length is ambiguous (RFC 9112 §6), or null: what the parser saw, not a judgement of risk. */
 export function framingAnomaly(m: HttpMessage): FramingAnomaly | null {

@@ -101,7 +101,7 @@ async function* slicesOf(input: AsyncIterable<Uint8Array> | FileBytes, area: () 
 
 async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCaptureOptions, stats: SourceStats): AsyncGenerator<Exchange[]> {
   const caps: CaptureCaps = { ...defaultCaps, ...opts.caps };
-  const budget = new Budget(caps.maxTotalBufferedBytes);
+  const budget = new Budget(caps.maxTotalBufferedBytes, caps.maxMessageBytes);
   let out: Exchange[] = [];
   const env: HttpEnv = {
     limits: {
@@ -215,6 +215,8 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
     }
     c.bufferedBytes = budget.held;
     c.bufferedBytesPeak = budget.peak;
+    c.messageBytes = budget.messages;
+    c.messageBytesPeak = budget.messagesPeak;
   };
   const fault = (e: unknown): boolean => {
     if (!(e instanceof CaptureFault)) return false;
@@ -245,6 +247,7 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
         reader.push(fast !== null ? fast.stage(slice, stats.bytes - slice.length) : slice);
         // the events read bytes of this slice: before the next overwrites it
         fast?.flush();
+        if (budget.messages > budget.maxMessages) flows!.relieve(lastTs);
       } catch (e) {
         if (!fault(e)) throw e;
         finish();

@@ -579,6 +579,11 @@ export class FlowTable {
     }
   }
 
+  /** Parsed messages hold more than their cap: the least recently active flows are closed until they do not. */
+  relieve(ts: number): void {
+    while (this.budget.messages > this.budget.maxMessages && this.count > 0) this.evict(ts);
+  }
+
   private evict(ts: number): void {
     const flows = this.all().sort((x, y) => x.lastTs - y.lastTs);
     const n = Math.max(1, flows.length >> 3);

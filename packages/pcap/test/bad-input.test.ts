@@ -156,6 +156,32 @@ describe('bad input', () => {
     }
   });
 
+  it('requests never answered, thousands of headers each, stay within the message cap: the least active flows are closed', async () => {
+    // ten connections pipelining twenty 60 KB heads of 12,000 headers each, never answered
+    const head = Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n' + 'a:b\r\n'.repeat(12_000) + '\r\n');
+    const pkts: Pkt[] = [];
+    for (let c = 0; c < 10; c++) {
+      const turns: Array<[boolean, Buffer]> = [];
+      for (let r = 0; r < 20; r++) for (let i = 0; i < head.length; i += 1400) turns.push([true, head.subarray(i, i + 1400)]);
+      pkts.push(...tcpConversation(turns, { clientPort: 20_000 + c, t0: 1_700_000_000_000 + c }).slice(0, -3));
+    }
+    const file = pcapFile(pkts.sort((a, b) => a.tsMs - b.tsMs));
+    const cap = 8 * 1024 * 1024;
+    for (const engine of ['js', 'fast'] as const) {
+      const r = await ingestBytes(file, 'heads.pcap', 65_536, { maxMessageBytes: cap }, engine);
+      const c = r.stats.counters;
+      // every request is an exchange without an answer: whole, or cut where its flow was closed (the rest of the head is skipped)
+      assert.equal(r.exchanges.length, 200, engine);
+      assert.ok(r.exchanges.every((ex) => ex.response === undefined));
+      assert.ok(r.exchanges.filter((ex) => ex.request.headers.length === 12_001).length >= 100, engine);
+      assert.ok(c.flowsEvicted! > 0, `${engine}: ${c.flowsEvicted} flows closed`);
+      // checked once per 64 KiB slice, so heads completing in that slice go past the cap (~1.2 MB of estimate each);
+      // without the cap all 200 would be held: ~235 MB of estimate
+      assert.ok(c.messageBytesPeak! > cap && c.messageBytesPeak! < 2 * cap, `${engine}: peak ${c.messageBytesPeak}`);
+      assert.equal(c.messageBytes, 0, `${engine}: every message let go`);
+    }
+  });
+
   it('a flood of tiny out-of-order segments stays bounded and fast', async () => {
     const t = Date.now();
     const r = await ingestBytes(pcapFile(reversedTinySegments(50_000)), 'flood.pcap');

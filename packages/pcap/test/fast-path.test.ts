@@ -64,6 +64,8 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       }
       // the fast engine reads the file as ingest does (FileBytes, into its own memory), the JS engine a stream of chunks
       same(js, await ingestFileBytes(f, undefined, 'fast'), relative(corpora()!, f));
+      // every message charged to the budget's message account is let go by the end (the engines agree, so one suffices)
+      assert.equal(js.stats.counters.messageBytes, 0, `${relative(corpora()!, f)}: message bytes left`);
       // and with the records straddling small chunks (the fast path reads those from its scratch area)
       if (compared++ % 4 === 0) {
         const bytes = readFileSync(f);
