@@ -43,6 +43,7 @@ export class BodyFile {
       }
       const w = (this.window ??= Buffer.allocUnsafe(WINDOW));
       this.windowPos = s;
+      // empty while it fills: a read that throws leaves no stale bytes claimed
       this.windowLen = 0;
       this.windowLen = this.fillSome(w, s);
       if (e > s + this.windowLen) throw this.ended(s + this.windowLen);
