@@ -141,6 +141,8 @@ export const targets: Target[] = [
           const src = readCapture(fileBytes(b), { file: 'fuzz.pcap', engine });
           const out: unknown[] = [];
           for await (const ex of src) out.push(canonical(ex));
+          // every message charged to the budget is let go by the end (a leak would close flows early on long inputs)
+          if (src.stats.counters.messageBytes) throw new Error(`${engine}: ${src.stats.counters.messageBytes} message bytes still charged at the end`);
           return JSON.stringify({ out, stats: src.stats });
         } catch (e) {
           expected(e);
