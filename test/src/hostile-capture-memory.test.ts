@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pcapFile, runCli, tcpConversation, tempDir, type Pkt } from '@overhear/testkit';
+import { pcapFile, runCli, tempDir, unansweredRequests } from '@overhear/testkit';
 
 /**
  * A capture written to exhaust memory, ingested by the CLI with a JS heap of
@@ -13,18 +13,10 @@ import { pcapFile, runCli, tcpConversation, tempDir, type Pkt } from '@overhear/
  * makes their requests exchanges without an answer.
  */
 test('requests that are never answered cannot exhaust memory: ingest within a 160 MB heap', { timeout: 120_000 }, () => {
-  const head = Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n' + 'a:b\r\n'.repeat(12_000) + '\r\n');
-  const pkts: Pkt[] = [];
-  for (let c = 0; c < 10; c++) {
-    const turns: Array<[boolean, Buffer]> = [];
-    for (let r = 0; r < 100; r++) for (let i = 0; i < head.length; i += 1400) turns.push([true, head.subarray(i, i + 1400)]);
-    // no FIN: the requests stay waiting until the capture ends
-    pkts.push(...tcpConversation(turns, { clientPort: 20_000 + c, t0: 1_700_000_000_000 + c }).slice(0, -3));
-  }
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'unanswered.pcap');
-    writeFileSync(file, pcapFile(pkts.sort((a, b) => a.tsMs - b.tsMs)));
+    writeFileSync(file, pcapFile(unansweredRequests(10, 100)));
     const r = runCli(['ingest', '--json', '--db', join(dir, 'c.db'), file], { env: { NODE_OPTIONS: '--max-old-space-size=160' } });
     assert.equal(r.status, 0, r.stderr.slice(0, 2000));
     const [s] = JSON.parse(r.stdout) as Array<{ exchanges: number; counters: Record<string, number> }>;

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError, type Exchange } from '@overhear/model';
 import { captureFormat, readCapture } from '../src/index.js';
-import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, tcpConversation, type Pkt } from '@overhear/testkit';
+import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, tcpConversation, unansweredRequests, type Pkt } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 async function rejects(bytes: Uint8Array, file: string, offset: number, message: RegExp): Promise<void> {
@@ -158,14 +158,7 @@ describe('bad input', () => {
 
   it('requests never answered, thousands of headers each, stay within the message cap: the least active flows are closed', async () => {
     // ten connections pipelining twenty 60 KB heads of 12,000 headers each, never answered
-    const head = Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n' + 'a:b\r\n'.repeat(12_000) + '\r\n');
-    const pkts: Pkt[] = [];
-    for (let c = 0; c < 10; c++) {
-      const turns: Array<[boolean, Buffer]> = [];
-      for (let r = 0; r < 20; r++) for (let i = 0; i < head.length; i += 1400) turns.push([true, head.subarray(i, i + 1400)]);
-      pkts.push(...tcpConversation(turns, { clientPort: 20_000 + c, t0: 1_700_000_000_000 + c }).slice(0, -3));
-    }
-    const file = pcapFile(pkts.sort((a, b) => a.tsMs - b.tsMs));
+    const file = pcapFile(unansweredRequests(10, 20));
     const cap = 8 * 1024 * 1024;
     for (const engine of ['js', 'fast'] as const) {
       const r = await ingestBytes(file, 'heads.pcap', 65_536, { maxMessageBytes: cap }, engine);

@@ -81,6 +81,22 @@ export function reversedTinySegments(n: number, t0 = 1_700_000_000_000): Pkt[] {
   return out;
 }
 
+/**
+ * `conns` connections, each pipelining `reqs` request heads of 12,000
+ * one-line headers (~60 KB) that are never answered: no FIN, so they wait
+ * until the capture ends (a memory stress). Packets in time order.
+ */
+export function unansweredRequests(conns: number, reqs: number): Pkt[] {
+  const head = Buffer.from('GET /x HTTP/1.1\r\nHost: h\r\n' + 'a:b\r\n'.repeat(12_000) + '\r\n');
+  const pkts: Pkt[] = [];
+  for (let c = 0; c < conns; c++) {
+    const turns: Array<[boolean, Buffer]> = [];
+    for (let r = 0; r < reqs; r++) for (let i = 0; i < head.length; i += 1400) turns.push([true, head.subarray(i, i + 1400)]);
+    pkts.push(...tcpConversation(turns, { clientPort: 20_000 + c, t0: 1_700_000_000_000 + c }).slice(0, -3));
+  }
+  return pkts.sort((a, b) => a.tsMs - b.tsMs);
+}
+
 export function pcapFile(pkts: Pkt[], linkType = 1): Buffer {
   const h = Buffer.alloc(24);
   h.writeUInt32LE(0xa1b2c3d4, 0);
