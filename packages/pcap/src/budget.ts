@@ -10,7 +10,7 @@ export class Budget {
   messagesPeak = 0;
   constructor(
     readonly max: number,
-    readonly maxMessages = Infinity,
+    readonly maxMessages: number,
   ) {}
   addMessage(n: number): void {
     this.messages += n;

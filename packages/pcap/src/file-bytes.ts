@@ -53,14 +53,11 @@ export class BodyFile {
 
   /** Reads [s, e) into out at o, whole. */
   private fill(out: Buffer, o: number, s: number, e: number): void {
-    for (let at = s; at < e; ) {
-      const n = this.bytes.readAt(out.subarray(o + at - s, o + e - s), at);
-      if (n <= 0) throw this.ended(at);
-      at += n;
-    }
+    const got = this.fillSome(out.subarray(o, o + e - s), s);
+    if (got < e - s) throw this.ended(s + got);
   }
 
-  /** Fills the window from s as far as the file goes; the bytes read. */
+  /** Fills w from s as far as the file goes; the bytes read. */
   private fillSome(w: Buffer, s: number): number {
     let got = 0;
     while (got < w.length) {

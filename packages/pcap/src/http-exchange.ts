@@ -158,16 +158,11 @@ class FileBody implements Body {
   readonly truncated: boolean;
 
   constructor(ranges: FileRanges, length: number, truncated: boolean, lim: BodyLimits) {
-    let max = ranges.length;
-    if (max > lim.maxBodyBytes) {
-      max = lim.maxBodyBytes;
-      truncated = true;
-    }
-    if (max < length) truncated = true;
+    const held = ranges.length;
     this.#ranges = ranges;
-    this.#max = max;
+    this.#max = Math.min(held, lim.maxBodyBytes);
     this.length = length;
-    this.truncated = truncated;
+    this.truncated = cut(held, length, truncated, lim);
   }
 
   get bytes(): Uint8Array {
@@ -189,12 +184,13 @@ function unknownCoding(m: HttpMessage, b: Body | undefined): boolean {
 }
 
 function plainBody(bytes: Buffer, length: number, truncated: boolean, lim: BodyLimits): Body {
-  if (bytes.length > lim.maxBodyBytes) {
-    bytes = bytes.subarray(0, lim.maxBodyBytes);
-    truncated = true;
-  }
-  if (bytes.length < length) truncated = true;
-  return { bytes, length, truncated };
+  const t = cut(bytes.length, length, truncated, lim);
+  return { bytes: bytes.length > lim.maxBodyBytes ? bytes.subarray(0, lim.maxBodyBytes) : bytes, length, truncated: t };
+}
+
+/** Whether a body of which `held` bytes were kept (at most maxBodyBytes of them are handed out) of `length` seen is cut short. */
+function cut(held: number, length: number, truncated: boolean, lim: BodyLimits): boolean {
+  return truncated || held > lim.maxBodyBytes || held < length;
 }
 
 /**
