@@ -2,11 +2,11 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, type Exchange } from '@overhear/model';
 import { readHar } from '@overhear/har';
-import { fastPathTotals, readCapture, type FileBytes } from '@overhear/pcap';
+import { fastPathTotals, readCapture } from '@overhear/pcap';
 import { importSpec } from '@overhear/spec';
 import { SchemaAccumulator, parseBody, credentials, PathTemplater } from '@overhear/infer';
 import { createRedactor, createScanner, decodeJwt, evaluateRules } from '@overhear/detect';
-import { keepAliveConversation, pcapFile, repoRoot } from '@overhear/testkit';
+import { bytesAsFile, keepAliveConversation, pcapFile, repoRoot } from '@overhear/testkit';
 import { openapiSeeds } from './openapi-seeds.js';
 
 /**
@@ -67,24 +67,6 @@ function exchangeWith(body: Buffer, mediaType: string, headers: Array<[string, s
 }
 
 /** An exchange as plain data, bodies and flags included (their getters read). */
-/**
- * `b` as a file that can be read back (what ingest gives readCapture), read
- * 4 KiB at a time: the fast path reads into its own memory, and leaves bodies
- * in the file, only from the slice after the one where it took its first flow.
- */
-function fileBytes(b: Buffer): FileBytes {
-  let at = 0;
-  const readAt = (into: Buffer, from: number): number => b.copy(into, 0, from, Math.min(b.length, from + into.length));
-  return {
-    readInto: (into) => {
-      const n = readAt(into.subarray(0, 4096), at);
-      at += n;
-      return n;
-    },
-    readAt,
-  };
-}
-
 function canonical(ex: Exchange): unknown {
   const body = (b: Exchange['request']['body']): unknown => b && { length: b.length, truncated: b.truncated, bytes: Buffer.from(b.bytes).toString('base64') };
   return { ...ex, flags: ex.flags, request: { ...ex.request, body: body(ex.request.body) }, response: ex.response && { ...ex.response, body: body(ex.response.body) } };
@@ -137,8 +119,9 @@ export const targets: Target[] = [
     run: async (b) => {
       const read = async (engine: 'js' | 'fast'): Promise<string> => {
         try {
-          // as ingest reads a file: into the reader's own memory, the fast path leaving bodies in the file until read
-          const src = readCapture(fileBytes(b), { file: 'fuzz.pcap', engine });
+          // as ingest reads a file: into the reader's own memory, the fast path leaving bodies in the file until read;
+          // 4 KiB a read, so that it reads into its own memory (and leaves bodies) from the slice after its first flow
+          const src = readCapture(bytesAsFile(b, 4096), { file: 'fuzz.pcap', engine });
           const out: unknown[] = [];
           for await (const ex of src) out.push(canonical(ex));
           // every message charged to the budget is let go by the end (a leak would close flows early on long inputs)

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError, type Exchange } from '@overhear/model';
 import { captureFormat, readCapture } from '../src/index.js';
-import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, tcpConversation, unansweredRequests, type Pkt } from '@overhear/testkit';
+import { epb, httpConversation, idb, ipv4Tcp, pcapFile, reversedTinySegments, shb, spb, tcpConversation, unansweredRequests, bytesAsFile, type Pkt } from '@overhear/testkit';
 import { ingestBytes } from './helpers.js';
 
 async function rejects(bytes: Uint8Array, file: string, offset: number, message: RegExp): Promise<void> {
@@ -132,15 +132,8 @@ describe('bad input', () => {
     for (let i = 0; i < res.length; i += 1400) turns.push([false, res.subarray(i, i + 1400)]);
     const file = pcapFile(tcpConversation(turns));
     for (const [engine, readBack] of [['js', false], ['fast', false], ['fast', true]] as const) {
-      let at = 0;
-      const input = {
-        readInto: (into: Buffer): number => {
-          const k = file.copy(into, 0, at, Math.min(file.length, at + into.length));
-          at += k;
-          return k;
-        },
-        ...(readBack ? { readAt: (into: Buffer, from: number): number => file.copy(into, 0, from, Math.min(file.length, from + into.length)) } : {}),
-      };
+      const f = bytesAsFile(file);
+      const input = readBack ? f : { readInto: f.readInto };
       const heap0 = process.memoryUsage().heapUsed;
       let peak = heap0;
       const exchanges: Exchange[] = [];

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exchange } from '@overhear/model';
 import { InputError } from '@overhear/model';
-import { keepAliveConversation, pcapFile } from '@overhear/testkit';
+import { bytesAsFile, keepAliveConversation, pcapFile } from '@overhear/testkit';
 import { readCapture } from '../src/index.js';
 import { ingestBytes } from './helpers.js';
 
@@ -19,21 +19,14 @@ function capture(seed: number): Buffer {
 
 /** `bytes` as a file, counting the reads back; `readable()` says whether reading back still works. */
 function fileOf(bytes: Buffer, readable: () => boolean = () => true) {
-  let at = 0;
+  const file = bytesAsFile(bytes);
   const f = {
     readBack: 0,
-    readInto(into: Buffer): number {
-      const n = Math.min(into.length, bytes.length - at);
-      bytes.copy(into, 0, at, at + n);
-      at += n;
-      return n;
-    },
+    readInto: file.readInto,
     readAt(into: Buffer, from: number): number {
       if (!readable()) return 0;
-      const n = Math.max(0, Math.min(into.length, bytes.length - from));
-      bytes.copy(into, 0, from, from + n);
       f.readBack++;
-      return n;
+      return file.readAt(into, from);
     },
   };
   return f;

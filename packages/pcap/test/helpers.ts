@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import type { Exchange, SourceStats } from '@overhear/model';
+import { bytesAsFile } from '@overhear/testkit';
 import { readCapture } from '../src/index.js';
 import type { CaptureCaps } from '../src/caps.js';
 
@@ -48,18 +49,7 @@ function readBodies(ex: Exchange): void {
 
 /** `bytes` as FileBytes that fill at most `most` bytes a call (short reads, bodies read back short too). */
 export function ingestShortReads(bytes: Uint8Array, file: string, most: number, engine?: 'fast' | 'js'): Promise<Ingested> {
-  let at = 0;
-  const readAt = (into: Buffer, from: number): number => {
-    const n = Math.max(0, Math.min(into.length, most, bytes.length - from));
-    into.set(bytes.subarray(from, from + n));
-    return n;
-  };
-  const readInto = (into: Buffer): number => {
-    const n = readAt(into, at);
-    at += n;
-    return n;
-  };
-  return collect({ readInto, readAt }, file, undefined, engine);
+  return collect(bytesAsFile(bytes, most), file, undefined, engine);
 }
 
 /** Feeds `bytes` in chunks of `chunk` bytes (to exercise records straddling chunks). */

@@ -97,6 +97,25 @@ export function unansweredRequests(conns: number, reqs: number): Pkt[] {
   return pkts.sort((a, b) => a.tsMs - b.tsMs);
 }
 
+/**
+ * `bytes` as a file that a capture reader reads synchronously and reads
+ * bodies back from (pcap's FileBytes): at most `most` bytes a call, both ways
+ * (short reads).
+ */
+export function bytesAsFile(bytes: Uint8Array, most = Infinity): { readInto(into: Buffer): number; readAt(into: Buffer, from: number): number } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let at = 0;
+  const readAt = (into: Buffer, from: number): number => (from >= b.length ? 0 : b.copy(into, 0, from, Math.min(b.length, from + into.length, from + most)));
+  return {
+    readInto: (into) => {
+      const n = readAt(into, at);
+      at += n;
+      return n;
+    },
+    readAt,
+  };
+}
+
 export function pcapFile(pkts: Pkt[], linkType = 1): Buffer {
   const h = Buffer.alloc(24);
   h.writeUInt32LE(0xa1b2c3d4, 0);
