@@ -74,6 +74,8 @@ const memo = new Map<string, boolean>();
 
 export function isJwt(value: string): boolean {
   if (value.length < 20 || !value.startsWith('eyJ')) return false;
+  // the token just decoded (one request's token is looked at from several places)
+  if (value === lastToken) return lastDecoded !== undefined;
   let r = memo.get(value);
   if (r === undefined) {
     r = decodeJwt(value) !== undefined;

@@ -150,6 +150,13 @@ export function headerValues(headers: readonly Header[], name: string): string[]
 export function mediaType(headers: readonly Header[]): string | undefined {
   const v = headerValue(headers, 'content-type');
   if (!v) return undefined;
+  // an exchange's media type is asked for several times, and most of an API's responses share one Content-Type
+  if (v === lastContentType) return lastMediaType;
   const mt = v.split(';', 1)[0]!.trim().toLowerCase();
-  return mt || undefined;
+  lastContentType = v;
+  lastMediaType = mt || undefined;
+  return lastMediaType;
 }
+
+let lastContentType = '';
+let lastMediaType: string | undefined;

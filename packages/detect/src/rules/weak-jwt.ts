@@ -46,23 +46,36 @@ export const weakJwt: Rule = {
   },
 };
 
-function* tokens(ex: Exchange, matches: readonly SensitiveMatch[]): Generator<{ where: string; token: string }> {
-  for (const name of ['authorization', 'proxy-authorization']) {
-    const v = headerValue(ex.request.headers, name);
-    if (v) yield { where: `request header ${name}`, token: v.replace(/^\w+\s+/, '') };
+/**
+ * The JWTs to judge, with where each was: the Authorization headers' tokens,
+ * and the places the scan reported a JWT. A plain function with early exits,
+ * not a generator: it runs on every exchange analysed in full, and most carry
+ * at most a bearer token.
+ */
+function tokens(ex: Exchange, matches: readonly SensitiveMatch[]): Array<{ where: string; token: string }> {
+  const out: Array<{ where: string; token: string }> = [];
+  const headers = ex.request.headers;
+  const auth = headerValue(headers, 'authorization');
+  if (auth) out.push({ where: 'request header authorization', token: afterScheme(auth) });
+  const proxy = headerValue(headers, 'proxy-authorization');
+  if (proxy) out.push({ where: 'request header proxy-authorization', token: afterScheme(proxy) });
+  let jwtNames: Set<string> | undefined;
+  for (let i = 0; i < matches.length; i++) {
+    const m = matches[i]!;
+    if (m.type === 'jwt') (jwtNames ??= new Set()).add(`${m.location}\u0000${m.name}`);
   }
-  const jwtNames = new Set(matches.filter((m) => m.type === 'jwt').map((m) => `${m.location}\u0000${m.name}`));
-  for (const c of headerValues(ex.request.headers, 'cookie').flatMap((h) => h.split(';'))) {
+  if (jwtNames === undefined) return out;
+  for (const c of headerValues(headers, 'cookie').flatMap((h) => h.split(';'))) {
     const [k, ...rest] = c.trim().split('=');
-    if (k && jwtNames.has(`request.cookie\u0000${k}`)) yield { where: `request cookie ${k}`, token: rest.join('=') };
+    if (k && jwtNames.has(`request.cookie\u0000${k}`)) out.push({ where: `request cookie ${k}`, token: rest.join('=') });
   }
   for (const sc of headerValues(ex.response?.headers ?? [], 'set-cookie')) {
     const pair = sc.split(';', 1)[0]!;
     const i = pair.indexOf('=');
     const k = pair.slice(0, i);
-    if (jwtNames.has(`response.cookie\u0000${k}`)) yield { where: `response cookie ${k}`, token: pair.slice(i + 1) };
+    if (jwtNames.has(`response.cookie\u0000${k}`)) out.push({ where: `response cookie ${k}`, token: pair.slice(i + 1) });
   }
-  for (const [k, v] of ex.request.query) if (jwtNames.has(`query\u0000${k}`)) yield { where: `query ${k}`, token: v };
+  for (const [k, v] of ex.request.query) if (jwtNames.has(`query\u0000${k}`)) out.push({ where: `query ${k}`, token: v });
   for (const loc of ['request.body', 'response.body'] as const) {
     const paths = matches.filter((m) => m.type === 'jwt' && m.location === loc && m.name.startsWith('$.')).map((m) => m.name);
     if (paths.length === 0) continue;
@@ -74,8 +87,29 @@ function* tokens(ex: Exchange, matches: readonly SensitiveMatch[]): Generator<{ 
     } catch {
       continue;
     }
-    for (const p of paths) for (const v of resolve(doc, p)) if (typeof v === 'string') yield { where: `${loc} ${p}`, token: v };
+    for (const p of paths) for (const v of resolve(doc, p)) if (typeof v === 'string') out.push({ where: `${loc} ${p}`, token: v });
   }
+  return out;
+}
+
+/** What follows the first word and its white space ("Bearer abc" → "abc"); the value itself when it is one word (as /^\w+\s+/ read it). */
+function afterScheme(v: string): string {
+  let i = 0;
+  while (i < v.length && isWordChar(v.charCodeAt(i))) i++;
+  if (i === 0) return v;
+  let j = i;
+  while (j < v.length && isSpace(v.charCodeAt(j))) j++;
+  return j === i ? v : v.slice(j);
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** What /\s/ matches. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Values at a scanner JSON path ("$.a.b[*].c"); "[*]" fans out over the array. */
