@@ -79,6 +79,7 @@ export interface ExchangeContext {
  * sensitive data and per-exchange findings.
  */
 export interface Detector {
+  /** What every exchange shows (cheap rules, consumers). The answer may be one object refilled by the next call: read it first. */
   observe(ex: Exchange): Observation;
   analyse(ex: Exchange, ctx: ExchangeContext): Pick<Detection, 'sensitive' | 'findings'>;
   /**
@@ -124,7 +125,34 @@ class EndpointAggregate {
   https = 0;
   readonly status = new Map<number, number>();
   readonly auth = new Map<string, number>();
-  readonly hourly = new Map<number, number>();
+  readonly #hourly = new Map<number, number>();
+  /** The hour being counted and its hits, not yet in `#hourly`: a time-ordered source stays in one hour for thousands of exchanges, and an hour is a number no small-integer map key can hold. */
+  #hour = NaN;
+  #hourHits = 0;
+
+  /** One more hit at time `t` (ms), by hour. */
+  hitAt(t: number): void {
+    const h = Math.floor(t / HOUR) * HOUR;
+    if (h === this.#hour) {
+      this.#hourHits++;
+      return;
+    }
+    this.flushHour();
+    this.#hour = h;
+    this.#hourHits = 1;
+  }
+
+  private flushHour(): void {
+    if (this.#hourHits > 0) bump(this.#hourly, this.#hour, this.#hourHits);
+    this.#hourHits = 0;
+    this.#hour = NaN;
+  }
+
+  /** Hits by hour (start of the hour, ms). */
+  get hourly(): ReadonlyMap<number, number> {
+    this.flushHour();
+    return this.#hourly;
+  }
   readonly params = new Map<string, ParamObservation>();
   readonly bodies = new Map<string, { obs: BodyObservation; acc?: SchemaAccumulator }>();
   readonly sensitive = new Map<string, Counted<Detection['sensitive'][number]>>();
@@ -154,7 +182,8 @@ class EndpointAggregate {
     this.deprecationSignals += o.deprecationSignals;
     for (const [k, v] of o.status) bump(this.status, k, v);
     for (const [k, v] of o.auth) bump(this.auth, k, v);
-    for (const [k, v] of o.hourly) bump(this.hourly, k, v);
+    this.flushHour();
+    for (const [k, v] of o.hourly) bump(this.#hourly, k, v);
     for (const s of o.servers) if (this.servers.size < 16) this.servers.add(s);
     // Path parameters are renamed by position; a literal that became a parameter adds one.
     const rename = alignTemplates(o.path, this.path);
@@ -443,7 +472,7 @@ export class Analyzer {
     if (t > ep.lastSeen) ep.lastSeen = t;
     if (ex.scheme === 'https') ep.https++;
     else ep.http++;
-    bump(ep.hourly, Math.floor(t / HOUR) * HOUR);
+    ep.hitAt(t);
     const server = ex.server;
     if (server && ep.servers.size < 16 && (server.port !== ep.lastServer?.port || server.ip !== ep.lastServer.ip)) {
       // compared by value: each connection has its own address object, and connections interleave

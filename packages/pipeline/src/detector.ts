@@ -46,6 +46,9 @@ export function createDetector(opts: DetectorOptions): Detector {
   // made once, not per call: the client and user agent change from one exchange to the next when connections interleave
   const clientId = (ip: string): string => `${redactor.preview('ip-address', ip)} #${redactor.hash(ip).slice(0, 12)}`;
 
+  // one, refilled by every call (see Detector.observe): it is read before the next exchange is observed
+  const observation: Observation = { findings: NO_FINDINGS, clientId: undefined, userAgentId: undefined, credential: undefined, credentialKind: 'authorization' };
+
   return {
     observe(ex) {
       const client = ex.client;
@@ -69,7 +72,12 @@ export function createDetector(opts: DetectorOptions): Detector {
       // rules that need no scan and cost little run here, on every exchange: sampling cannot hide what they see
       const cheap = evaluateRules(ex, NO_MATCHES, rules, EVERY_EXCHANGE_RULES);
       if (cheap.length) findings = [...findings, ...cheap.map(toFinding)];
-      const out: Observation = { findings, clientId: client ? lastClientId : undefined, userAgentId: ua ? lastAgentId : undefined, credential: undefined, credentialKind: 'authorization' };
+      const out = observation;
+      out.findings = findings;
+      out.clientId = client ? lastClientId : undefined;
+      out.userAgentId = ua ? lastAgentId : undefined;
+      out.credential = undefined;
+      out.credentialKind = 'authorization';
       credentialSource(ex, out);
       return out;
     },
