@@ -245,7 +245,7 @@ export class FastPath implements FastFlows {
 
   promote(flow: Flow): boolean {
     if (this.core === null) this.attach();
-    const [d0, d1] = flow.dirs;
+    const [d0, d1] = flow.dirs!;
     const id = this.w.promote(
       flow.v6 ? 1 : 0,
       flow.a0, flow.a1, flow.a2, flow.a3, flow.ap,
@@ -450,7 +450,7 @@ export class FastPath implements FastFlows {
     flow.fastId = -1;
     this.live--;
     fastPathTotals.demoted++;
-    const [d0, d1] = flow.dirs;
+    const [d0, d1] = flow.dirs!;
     d0.nextSeq = next0;
     d1.nextSeq = next1;
     if (ackSeen & 1) {

@@ -100,9 +100,13 @@ export class Flow {
   client = -1;
   app = APP_UNDECIDED;
   http: HttpConnection | null = null;
-  readonly dirs: [TcpReassembler, TcpReassembler];
+  /** The reassemblers of both directions; null once the flow is closed (see `retire`). */
+  dirs: [TcpReassembler, TcpReassembler] | null;
   synSeq = [-1, -1];
-  fin = [false, false];
+  /** Directions (bit per direction) that sent a FIN. */
+  finBits = 0;
+  /** Directions (bit per direction) that had started, kept when the reassemblers are let go. */
+  private startedBits = 0;
   closed = false;
   lastTs = 0;
   undecided = 0;
@@ -131,6 +135,23 @@ export class Flow {
       new TcpReassembler(new DirConsumer(this, 0), budget, counters, maxFlowBuffered),
       new TcpReassembler(new DirConsumer(this, 1), budget, counters, maxFlowBuffered),
     ];
+  }
+
+  /** Whether direction `dir` had started (its first byte or SYN seen). */
+  started(dir: number): boolean {
+    return this.dirs !== null ? this.dirs[dir]!.started : ((this.startedBits >> dir) & 1) === 1;
+  }
+
+  /**
+   * Lets go of what only an open flow needs (the reassemblers and their
+   * consumers): a closed flow stays in the table for a while as a tombstone
+   * against stray packets, and with a connection per exchange there are
+   * tens of thousands of them, each kept past several collections.
+   */
+  retire(): void {
+    if (this.dirs === null) return;
+    this.startedBits = (this.dirs[0].started ? 1 : 0) | (this.dirs[1].started ? 2 : 0);
+    this.dirs = null;
   }
 
   /** 0 when the packet goes a→b, 1 when b→a, -1 when it is another flow. */
@@ -247,7 +268,7 @@ export class FlowTable {
     if (flow !== null) {
       // a packet the fast path did not read (a fragment put back together, an odd header): the flow is ours again
       if (flow.fastId >= 0) this.fast!.demote(flow);
-      if (flow.closed || (pureSyn && flow.synSeq[dir]! !== p.seq && (flow.synSeq[dir]! >= 0 || flow.dirs[dir]!.started))) {
+      if (flow.closed || (pureSyn && flow.synSeq[dir]! !== p.seq && (flow.synSeq[dir]! >= 0 || flow.started(dir)))) {
         if (!pureSyn) return; // a stray packet of a finished connection
         // port reuse: a new connection with the same addresses
         this.remove(flow, ts);
@@ -261,8 +282,10 @@ export class FlowTable {
     }
     this.last = flow;
     if (ts > flow.lastTs) flow.lastTs = ts;
-    const d = flow.dirs[dir]!;
-    const o = flow.dirs[1 - dir]!;
+    // open from here on: a closed flow returned above, or was replaced
+    const dirs = flow.dirs!;
+    const d = dirs[dir]!;
+    const o = dirs[1 - dir]!;
     if (flags & TCP_SYN) {
       d.syn(p.seq);
       if (flow.synSeq[dir]! < 0) flow.synSeq[dir] = p.seq;
@@ -275,8 +298,8 @@ export class FlowTable {
     }
     if (hasData || flags & TCP_FIN) {
       d.segment(flags & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq, p.buf, p.start, p.end, (flags & TCP_FIN) !== 0, ts);
-      if (flags & TCP_FIN) flow.fin[dir] = true;
-      if (flow.fin[0] && flow.fin[1] && d.ended && o.ended) this.close(flow, ts);
+      if (flags & TCP_FIN) flow.finBits |= 1 << dir;
+      if (flow.finBits === 3 && d.ended && o.ended) this.close(flow, ts);
     }
     if (this.fast !== null && flow.app === APP_HTTP && this.quiet(flow)) this.fast.promote(flow);
     if (this.sweepDue(ts)) this.sweep(ts);
@@ -301,7 +324,7 @@ export class FlowTable {
     const h = flow.http;
     if (h === null || flow.closed || flow.tunneled || flow.client < 0 || !h.quiet()) return false;
     if (flow.lead[0] !== null || flow.lead[1] !== null || flow.tls !== null) return false;
-    for (const d of flow.dirs) if (!d.started || d.ended || d.discard || d.pendingBytes !== 0 || d.finSeq >= 0) return false;
+    for (const d of flow.dirs!) if (!d.started || d.ended || d.discard || d.pendingBytes !== 0 || d.finSeq >= 0) return false;
     return true;
   }
 
@@ -364,7 +387,8 @@ export class FlowTable {
     // the first bytes of a direction whose SYN we saw (or of a tunnel just opened) start a message
     const fresh = (flow.fresh >> dir) & 1;
     flow.fresh &= ~(1 << dir);
-    let atStart = fresh === 1 || (flow.dirs[dir]!.fromSyn && flow.dirs[dir]!.delivered === len);
+    const own = flow.dirs![dir]!;
+    let atStart = fresh === 1 || (own.fromSyn && own.delivered === len);
     const held = flow.lead[dir] ?? null;
     if (held !== null || (atStart && tooFewToTell(buf, start, end) && this.budget.fits(2 * DETECT_BYTES))) {
       // too few bytes to tell yet: hold them (they began the stream) until a line end or DETECT_BYTES
@@ -443,7 +467,7 @@ export class FlowTable {
     // (a tunnel's inner HTTP is the same flow, counted once)
     if (!flow.tunneled) this.counters.httpFlows++;
     flow.app = APP_HTTP;
-    const other = flow.dirs[1 - dir]!;
+    const other = flow.dirs![1 - dir]!;
     // the other side starts a message if nothing of it was seen yet, or all that was is held first bytes (only a stream's start is held)
     const otherSynced = ((flow.fresh >> (1 - dir)) & 1) === 1 || (other.fromSyn && other.delivered === 0) || flow.lead[1 - dir] != null;
     const conn = {
@@ -491,7 +515,8 @@ export class FlowTable {
     flow.app = APP_IGNORED;
     flow.tls = null;
     this.dropLead(flow);
-    for (const d of flow.dirs) {
+    // (a retired flow has nothing left to let go)
+    for (const d of flow.dirs ?? []) {
       d.discard = true;
       d.release();
     }
@@ -500,7 +525,8 @@ export class FlowTable {
   /** Gives the held first bytes of both sides back (the flow was decided otherwise, or is over). */
   private dropLead(flow: Flow): void {
     for (const held of flow.lead) if (held !== null) this.budget.sub(held.length);
-    flow.lead = [null, null];
+    flow.lead[0] = null;
+    flow.lead[1] = null;
   }
 
   private create(p: DecodedPacket, hash: number, ts: number): Flow {
@@ -526,14 +552,16 @@ export class FlowTable {
       else if (flow.app === APP_HTTP) this.data(flow, d, EMPTY, 0, 0, ts);
     }
     this.dropLead(flow);
-    for (const d of flow.dirs) d.close(ts);
+    const dirs = flow.dirs!;
+    for (const d of dirs) d.close(ts);
     flow.http?.close(ts);
     flow.http = null;
     flow.tls = null;
-    for (const d of flow.dirs) {
+    for (const d of dirs) {
       d.discard = true;
       d.release();
     }
+    flow.retire();
   }
 
   private remove(flow: Flow, ts: number): void {
