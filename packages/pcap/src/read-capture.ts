@@ -167,7 +167,23 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
           pkt.seq = (pkt.seq + fast.trim) >>> 0;
           fast.trim = 0;
         }
-        table().packet(pkt, tsMs);
+        // (a packet put back together from IP fragments is not its frame: it cannot be handed over)
+        if (table().packet(pkt, tsMs, pkt.buf === buf)) {
+          // its connection was just handed to the fast path at its first request: the fast path reads this packet too
+          if (fast!.packet(buf, start, end, linkType, tsMs)) {
+            if (flows!.sweepDue(tsMs)) {
+              fast!.flush();
+              flows!.tick(tsMs);
+            }
+            return;
+          }
+          if (fast!.trim > 0) {
+            pkt.start += fast!.trim;
+            pkt.seq = (pkt.seq + fast!.trim) >>> 0;
+            fast!.trim = 0;
+          }
+          table().packet(pkt, tsMs);
+        }
       } else if (r !== FRAGMENT_HELD) countSkip(stats, r);
     },
     records(buf, start, end, le, ns, linkType) {

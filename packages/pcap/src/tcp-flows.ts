@@ -4,6 +4,7 @@ import type { Budget } from './budget.js';
 import type { CaptureCaps } from './caps.js';
 import { type DecodedPacket, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from './decoded-packet.js';
 import { HttpConnection, type HttpEnv } from './http-connection.js';
+import type { HttpStream } from './http-stream.js';
 import { type ReassemblyCounters, type StreamConsumer, TcpReassembler } from './tcp-reassembler.js';
 import { clientHelloSni } from './tls-sni.js';
 
@@ -246,7 +247,13 @@ export class FlowTable {
     this.maxFlowBuffered = () => m;
   }
 
-  packet(p: DecodedPacket, ts: number): void {
+  /**
+   * One TCP packet the JS engine reads. True when, instead, the fast path
+   * has just taken its connection over at its first request (`raw`: the
+   * packet's frame can be handed to it as is): the caller gives the packet to
+   * the fast path, which reads the connection from its first byte.
+   */
+  packet(p: DecodedPacket, ts: number, raw = false): boolean {
     const flags = p.flags;
     const hasData = p.end > p.start;
     // packets come in runs per connection: try the last one before hashing
@@ -269,19 +276,25 @@ export class FlowTable {
       // a packet the fast path did not read (a fragment put back together, an odd header): the flow is ours again
       if (flow.fastId >= 0) this.fast!.demote(flow);
       if (flow.closed || (pureSyn && flow.synSeq[dir]! !== p.seq && (flow.synSeq[dir]! >= 0 || flow.started(dir)))) {
-        if (!pureSyn) return; // a stray packet of a finished connection
+        if (!pureSyn) return false; // a stray packet of a finished connection
         // port reuse: a new connection with the same addresses
         this.remove(flow, ts);
         flow = null;
       }
     }
     if (flow === null) {
-      if ((!(flags & TCP_SYN) && !hasData) || flags & TCP_RST) return;
+      if ((!(flags & TCP_SYN) && !hasData) || flags & TCP_RST) return false;
       flow = this.create(p, hash, ts);
       dir = 0;
     }
     this.last = flow;
     if (ts > flow.lastTs) flow.lastTs = ts;
+    // A connection's first request: the fast path reads it, not only what follows (a connection per exchange is common).
+    if (raw && hasData && this.fast !== null && flow.app === APP_UNDECIDED && (flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && this.firstRequest(flow, dir, p)) {
+      this.startHttp(flow, dir, true);
+      if (this.fast.promote(flow)) return true;
+      // (no room in the fast path: JS reads it, as HTTP)
+    }
     // open from here on: a closed flow returned above, or was replaced
     const dirs = flow.dirs!;
     const d = dirs[dir]!;
@@ -294,7 +307,7 @@ export class FlowTable {
     if (flags & TCP_ACK) o.ackFromPeer(p.ack, ts, hasData);
     if (flags & TCP_RST) {
       this.close(flow, ts);
-      return;
+      return false;
     }
     if (hasData || flags & TCP_FIN) {
       d.segment(flags & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq, p.buf, p.start, p.end, (flags & TCP_FIN) !== 0, ts);
@@ -303,6 +316,7 @@ export class FlowTable {
     }
     if (this.fast !== null && flow.app === APP_HTTP && this.quiet(flow)) this.fast.promote(flow);
     if (this.sweepDue(ts)) this.sweep(ts);
+    return false;
   }
 
   /** Whether the sweep for idle flows is due at capture time `ts`. */
@@ -462,6 +476,11 @@ export class FlowTable {
       }
       return;
     }
+    this.startHttp(flow, dir, isRequest).push(buf, start + at, end, ts);
+  }
+
+  /** The flow is HTTP, and direction `dir` sends requests (`isRequest`) or responses: its parsers, and the stream of `dir`. */
+  private startHttp(flow: Flow, dir: number, isRequest: boolean): HttpStream {
     flow.client = isRequest ? dir : 1 - dir;
     const cs = flow.client;
     // (a tunnel's inner HTTP is the same flow, counted once)
@@ -478,8 +497,25 @@ export class FlowTable {
     flow.http = isRequest
       ? new HttpConnection(conn, this.env, true, otherSynced)
       : new HttpConnection(conn, this.env, otherSynced, true);
-    const s = isRequest ? flow.http.request : flow.http.response;
-    s.push(buf, start + at, end, ts);
+    return isRequest ? flow.http.request : flow.http.response;
+  }
+
+  /**
+   * Whether packet `p` (of direction `dir`, in order) is the first request of
+   * a connection seen from both SYNs, whole enough to be told HTTP as
+   * `detect` would: a known method (not CONNECT, whose tunnel JS follows)
+   * and a request line ending in HTTP/1.0 or 1.1 within the packet.
+   */
+  private firstRequest(flow: Flow, dir: number, p: DecodedPacket): boolean {
+    if (flow.tunneled || flow.fresh !== 0 || flow.tls !== null || flow.lead[0] !== null || flow.lead[1] !== null) return false;
+    const [a, b] = flow.dirs!;
+    if (!a.fromSyn || !b.fromSyn || a.delivered !== 0 || b.delivered !== 0 || a.pendingBytes !== 0 || b.pendingBytes !== 0 || a.finSeq >= 0 || b.finSeq >= 0) return false;
+    if (p.seq !== flow.dirs![dir]!.nextSeq) return false;
+    const head = p.buf.toString('latin1', p.start, Math.min(p.end, p.start + 512));
+    const lf = head.indexOf('\n');
+    if (lf < 0 || !KNOWN_METHODS.test(head) || head.startsWith('CONNECT')) return false;
+    const line = head.charCodeAt(lf - 1) === 13 ? head.slice(0, lf - 1) : head.slice(0, lf);
+    return line.endsWith(' HTTP/1.1') || line.endsWith(' HTTP/1.0');
   }
 
   private tls(flow: Flow, dir: number, buf: Buffer, start: number, end: number): void {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Body, Exchange } from '@overhear/model';
-import { capture, captureFiles, corpora, keepAliveConversation, pcapFile } from '@overhear/testkit';
+import { capture, captureFiles, corpora, httpConversation, keepAliveConversation, pcapFile, tcpConversation } from '@overhear/testkit';
 import { fastPathTotals } from '../src/fast-path.js';
 import { ingestBytes, ingestFile, ingestFileBytes, ingestShortReads, type Ingested } from './helpers.js';
 
@@ -48,6 +48,25 @@ describe('fast path (WebAssembly) against the JS engine', () => {
     assert.equal(fastPathTotals.disagreements, 0);
     // a quarter of the heads are odd on purpose and disturbances hand flows back: the fast path must still have read many
     assert.ok(fastPathTotals.heads - heads > messages / 5, `the fast path read ${fastPathTotals.heads - heads} of ${messages} heads`);
+  });
+
+  it('a connection per exchange: the fast path reads the first request too, and gives what JS gives', async () => {
+    const n = 200;
+    const pkts = [];
+    for (let i = 0; i < n; i++) pkts.push(...httpConversation(`/orders/${i}?page=${i % 7}`, 1_700_000_000_000 + i * 20, 30_000 + i));
+    // and connections it must leave to JS from the start: a CONNECT, a head cut before its line ends, a request line of HTTP/2's preface
+    pkts.push(...tcpConversation([[true, Buffer.from('CONNECT db.internal:5432 HTTP/1.1\r\nHost: db.internal:5432\r\n\r\n')], [false, Buffer.from('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n')]], { t0: 1_700_000_010_000, clientPort: 31_000 }));
+    pkts.push(...tcpConversation([[true, Buffer.from('GET /split HTT')], [true, Buffer.from('P/1.1\r\nHost: a\r\n\r\n')], [false, Buffer.from('HTTP/1.1 204 No Content\r\n\r\n')]], { t0: 1_700_000_011_000, clientPort: 31_001 }));
+    pkts.push(...tcpConversation([[true, Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')]], { t0: 1_700_000_012_000, clientPort: 31_002 }));
+    const file = pcapFile(pkts);
+    const heads = fastPathTotals.heads;
+    const js = await ingestBytes(file, 'per-exchange.pcap', 65_536, undefined, 'js');
+    const fast = await ingestBytes(file, 'per-exchange.pcap', 65_536, undefined, 'fast');
+    same(js, fast, 'one exchange per connection');
+    assert.equal(js.exchanges.length, n + 2);
+    // request and response of each of the n connections; before, each connection's request was left to JS
+    assert.ok(fastPathTotals.heads - heads >= 2 * n, `the fast path read ${fastPathTotals.heads - heads} heads of ${2 * n}`);
+    assert.equal(fastPathTotals.disagreements, 0);
   });
 
   it('every capture of the corpora and captures/', { skip: !corpora() && 'corpora absent' }, async () => {
