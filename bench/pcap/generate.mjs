@@ -1,11 +1,13 @@
 // Writes a deterministic pcap of HTTP/1.1 JSON API traffic (keep-alive, ~1 KB
 // bodies, some chunked, some gzip) straight as pcap bytes.
-// Usage: node bench/pcap/generate.mjs OUT.pcap [megabytes=520]
+// Usage: node bench/pcap/generate.mjs OUT.pcap [megabytes=520] [exchanges per connection: 50-199 by default; 1 for a
+// connection per exchange, as HTTP/1.0 clients, `Connection: close` APIs and health checks make]
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const out = process.argv[2];
 const targetBytes = Number(process.argv[3] ?? 520) * 1024 * 1024;
+const perConnection = Number(process.argv[4] ?? 0);
 if (!out) throw new Error('usage: generate.mjs OUT.pcap [MB]');
 
 let seed = 0x2026_1122;
@@ -148,7 +150,7 @@ function newConn() {
     cseq: Math.floor(rand() * 2 ** 32) >>> 0,
     sseq: Math.floor(rand() * 2 ** 32) >>> 0,
     ipId: 1,
-    left: 50 + Math.floor(rand() * 150),
+    left: perConnection > 0 ? perConnection : 50 + Math.floor(rand() * 150),
   };
   packet(c, true, 0x02, null, 0, 0);
   packet(c, false, 0x12, null, 0, 0);
