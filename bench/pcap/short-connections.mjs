@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The parser's worst common case beside bench/pcap/run.mjs's best: one exchange per connection (HTTP/1.0
+// clients, `Connection: close` APIs, health checks), so every exchange brings a handshake, a flow and a
+// teardown. Generates 60 MB of it (bench/pcap/generate.mjs OUT 60 1), then times parsing (best of 3),
+// end to end (best of 2) and tshark (once), pinned to one core as run.mjs does.
+// Usage: node bench/pcap/short-connections.mjs [--mb 60] [--skip-tshark]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const args = process.argv.slice(2);
+const mb = Number(args[args.indexOf('--mb') + 1] ?? 0) || 60;
+const out = join(root, 'bench/out');
+const file = join(out, `one-exchange-per-connection-${mb}mb.pcap`);
+mkdirSync(out, { recursive: true });
+if (!existsSync(file)) {
+  const g = spawnSync(process.execPath, [join(here, 'generate.mjs'), file, String(mb), '1'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (g.status !== 0) process.exit(1);
+  console.log(`generated ${g.stdout.trim()}`);
+}
+const bytes = statSync(file).size;
+const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+
+/** Wall seconds and peak RSS (MB) of a command, from /usr/bin/time -v. */
+function timed(cmd, cmdArgs) {
+  const r = spawnSync('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    process.exit(1);
+  }
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { s: wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN, rss: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+}
+const best = (runs) => runs.reduce((a, b) => (b.s < a.s ? b : a));
+
+const parse = Array.from({ length: 3 }, () => timed(process.execPath, [join(here, 'parse-only.mjs'), file]));
+const parsed = JSON.parse(best(parse).stdout);
+const e2e = Array.from({ length: 2 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'overhear-bench-'));
+  const r = timed(process.execPath, [join(root, 'packages/cli/bin/overhear.js'), 'ingest', file, '--db', join(dir, 'bench.db')]);
+  rmSync(dir, { recursive: true, force: true });
+  return r;
+});
+const tshark = args.includes('--skip-tshark') ? undefined : timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri']);
+
+const fileMB = bytes / 1e6;
+const n = parsed.exchanges;
+console.log(`file: ${file} (${fileMB.toFixed(1)} MB, ${n} exchanges on ${parsed.stats.counters?.flows ?? '?'} connections)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'pinned to core 0' : 'not pinned'}`);
+console.log(`parse runs: ${parse.map((r) => r.s.toFixed(2)).join(', ')} s; end-to-end runs: ${e2e.map((r) => r.s.toFixed(2)).join(', ')} s`);
+console.log('');
+console.log('| run | wall s | MB/s | exchanges/s | peak RSS MB |');
+console.log('|---|---:|---:|---:|---:|');
+const row = (what, r) => console.log(`| ${what} | ${r.s.toFixed(2)} | ${(fileMB / r.s).toFixed(1)} | ${Math.round(n / r.s)} | ${r.rss.toFixed(0)} |`);
+row('@overhear/pcap readCapture (parse to exchanges, best of 3)', best(parse));
+row('overhear ingest FILE --db TMP.db (end to end, best of 2)', best(e2e));
+if (tshark) {
+  row('tshark -Y http.request -T fields (method, uri)', tshark);
+  console.log(`\nratio: parse ${(tshark.s / best(parse).s).toFixed(1)}× tshark's speed, end to end ${(tshark.s / best(e2e).s).toFixed(1)}× (wall)`);
+}
