@@ -60,6 +60,12 @@ function tooFewToTell(b: Buffer, s: number, e: number): boolean {
   return e - s < DETECT_BYTES && (i < 0 || i >= e);
 }
 
+/** Whether buf holds the ASCII text `t` at `at`. */
+function bytesAre(buf: Buffer, at: number, t: string): boolean {
+  for (let i = 0; i < t.length; i++) if (buf[at + i] !== t.charCodeAt(i)) return false;
+  return true;
+}
+
 /** A first line "TOKEN SP … HTTP/digit" (any method), checked without backtracking. */
 function versionedLine(head: string): boolean {
   let lf = head.indexOf('\n');
@@ -181,8 +187,25 @@ function sideHash(w0: number, w1: number, w2: number, w3: number, port: number):
   return mix(mix(mix(mix(mix(0x811c9dc5, w0), w1), w2), w3), port);
 }
 
+/**
+ * IPv4 addresses made into text, by address: a server's address comes with
+ * every connection to it and a client's with each it opens, and one string
+ * per address also makes later lookups of it cheaper. Emptied when full.
+ */
+const ipv4Text = new Map<number, string>();
+
 export function formatIp(v6: boolean, w0: number, w1: number, w2: number, w3: number): string {
-  if (!v6) return `${w3 >>> 24}.${(w3 >>> 16) & 255}.${(w3 >>> 8) & 255}.${w3 & 255}`;
+  if (!v6) {
+    // keyed as a signed 32-bit integer: a small integer to V8 on 64-bit builds, not a boxed number
+    const key = w3 | 0;
+    let t = ipv4Text.get(key);
+    if (t === undefined) {
+      t = `${w3 >>> 24}.${(w3 >>> 16) & 255}.${(w3 >>> 8) & 255}.${w3 & 255}`;
+      if (ipv4Text.size >= 4096) ipv4Text.clear();
+      ipv4Text.set(key, t);
+    }
+    return t;
+  }
   const g = [w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff];
   // longest run of zero groups becomes "::"
   let bs = -1;
@@ -511,11 +534,18 @@ export class FlowTable {
     const [a, b] = flow.dirs!;
     if (!a.fromSyn || !b.fromSyn || a.delivered !== 0 || b.delivered !== 0 || a.pendingBytes !== 0 || b.pendingBytes !== 0 || a.finSeq >= 0 || b.finSeq >= 0) return false;
     if (p.seq !== flow.dirs![dir]!.nextSeq) return false;
-    const head = p.buf.toString('latin1', p.start, Math.min(p.end, p.start + 512));
-    const lf = head.indexOf('\n');
-    if (lf < 0 || !KNOWN_METHODS.test(head) || head.startsWith('CONNECT')) return false;
-    const line = head.charCodeAt(lf - 1) === 13 ? head.slice(0, lf - 1) : head.slice(0, lf);
-    return line.endsWith(' HTTP/1.1') || line.endsWith(' HTTP/1.0');
+    // read from the bytes: a string of the head would be made for every connection
+    const buf = p.buf;
+    const s = p.start;
+    const stop = Math.min(p.end, s + 512);
+    let e = s;
+    while (e < stop && buf[e] !== 10) e++;
+    if (e === stop) return false;
+    if (buf[e - 1] === 13) e--;
+    // the line ends in " HTTP/1.0" or " HTTP/1.1"
+    if (e - s < 12 || !bytesAre(buf, e - 9, ' HTTP/1.') || (buf[e - 1] !== 48 && buf[e - 1] !== 49)) return false;
+    const method = buf.toString('latin1', s, Math.min(e, s + 12));
+    return KNOWN_METHODS.test(method) && !method.startsWith('CONNECT');
   }
 
   private tls(flow: Flow, dir: number, buf: Buffer, start: number, end: number): void {
