@@ -30,3 +30,16 @@ export function measure(cmd, args, opts = {}) {
 }
 
 export const fmt = (n, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** Wall and CPU seconds and peak RSS (MB) from the report of `/usr/bin/time -v` (its stderr). */
+export function parseTimeV(stderr) {
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return {
+    seconds: wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN,
+    cpu: user && sys ? Number(user[1]) + Number(sys[1]) : NaN,
+    rssMB: rss ? Number(rss[1]) / 1024 : NaN,
+  };
+}

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTimeV } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -45,15 +46,7 @@ function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
     });
     p.stderr.on('data', (d) => (stderr += d));
     p.on('error', rej);
-    p.on('close', (code) => {
-      const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(stderr);
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      const seconds = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
-      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
-      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
-      const cpu = user && sys ? Number(user[1]) + Number(sys[1]) : NaN;
-      res({ code, seconds, cpu, rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout, lines, stderr });
-    });
+    p.on('close', (code) => res({ code, ...parseTimeV(stderr), stdout, lines, stderr }));
   });
 }
 

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTimeV } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -32,9 +33,8 @@ function timed(cmd, cmdArgs) {
     console.error(r.stderr);
     process.exit(1);
   }
-  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { s: wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN, rss: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+  const t = parseTimeV(r.stderr);
+  return { s: t.seconds, rss: t.rssMB, stdout: r.stdout };
 }
 const best = (runs) => runs.reduce((a, b) => (b.s < a.s ? b : a));
 
