@@ -145,43 +145,39 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
+  /** Whether the fast path read the packet (then the idle sweep runs if due). */
+  const fastRead = (f: FastPath, buf: Buffer, start: number, end: number, linkType: number, tsMs: number): boolean => {
+    if (!f.packet(buf, start, end, linkType, tsMs)) return false;
+    if (flows!.sweepDue(tsMs)) {
+      f.flush();
+      flows!.tick(tsMs);
+    }
+    return true;
+  };
+  /** The fast path read the start of this segment before handing its flow back: JS reads on from there. */
+  const skipRead = (): void => {
+    if (fast !== null && fast.trim > 0) {
+      pkt.start += fast.trim;
+      pkt.seq = (pkt.seq + fast.trim) >>> 0;
+      fast.trim = 0;
+    }
+  };
   const sink: PacketSink = {
     packet(buf, start, end, _orig, tsMs, linkType) {
       packets++;
       onlyUnsupported = false;
       if (tsMs > lastTs) lastTs = tsMs;
       if (declined) declined = false;
-      else if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
-        if (flows!.sweepDue(tsMs)) {
-          fast.flush();
-          flows!.tick(tsMs);
-        }
-        return;
-      }
+      else if (fast !== null && fastRead(fast, buf, start, end, linkType, tsMs)) return;
       pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
       if (r === null) {
-        if (fast !== null && fast.trim > 0) {
-          // the fast path read the start of this segment before handing its flow back
-          pkt.start += fast.trim;
-          pkt.seq = (pkt.seq + fast.trim) >>> 0;
-          fast.trim = 0;
-        }
-        // (a packet put back together from IP fragments is not its frame: it cannot be handed over)
+        skipRead();
+        // True: the connection was just handed to the fast path at its first request, and it reads this packet too
+        // (a packet put back together from IP fragments is not its frame: it is never handed over)
         if (table().packet(pkt, tsMs, pkt.buf === buf)) {
-          // its connection was just handed to the fast path at its first request: the fast path reads this packet too
-          if (fast!.packet(buf, start, end, linkType, tsMs)) {
-            if (flows!.sweepDue(tsMs)) {
-              fast!.flush();
-              flows!.tick(tsMs);
-            }
-            return;
-          }
-          if (fast!.trim > 0) {
-            pkt.start += fast!.trim;
-            pkt.seq = (pkt.seq + fast!.trim) >>> 0;
-            fast!.trim = 0;
-          }
+          if (fastRead(fast!, buf, start, end, linkType, tsMs)) return;
+          skipRead();
           table().packet(pkt, tsMs);
         }
       } else if (r !== FRAGMENT_HELD) countSkip(stats, r);
