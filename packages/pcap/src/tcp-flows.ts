@@ -581,8 +581,7 @@ export class FlowTable {
     flow.app = APP_IGNORED;
     flow.tls = null;
     this.dropLead(flow);
-    // (a retired flow has nothing left to let go)
-    for (const d of flow.dirs ?? []) {
+    for (const d of flow.dirs!) {
       d.discard = true;
       d.release();
     }
