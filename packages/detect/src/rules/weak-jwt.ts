@@ -46,6 +46,9 @@ export const weakJwt: Rule = {
   },
 };
 
+/** The scheme in front of a credential ("Bearer "). */
+const SCHEME = /^\w+\s+/;
+
 /**
  * The JWTs to judge, with where each was: the Authorization headers' tokens,
  * and the places the scan reported a JWT. A plain function with early exits,
@@ -56,9 +59,9 @@ function tokens(ex: Exchange, matches: readonly SensitiveMatch[]): Array<{ where
   const out: Array<{ where: string; token: string }> = [];
   const headers = ex.request.headers;
   const auth = headerValue(headers, 'authorization');
-  if (auth) out.push({ where: 'request header authorization', token: afterScheme(auth) });
+  if (auth) out.push({ where: 'request header authorization', token: auth.replace(SCHEME, '') });
   const proxy = headerValue(headers, 'proxy-authorization');
-  if (proxy) out.push({ where: 'request header proxy-authorization', token: afterScheme(proxy) });
+  if (proxy) out.push({ where: 'request header proxy-authorization', token: proxy.replace(SCHEME, '') });
   let jwtNames: Set<string> | undefined;
   for (let i = 0; i < matches.length; i++) {
     const m = matches[i]!;
@@ -90,26 +93,6 @@ function tokens(ex: Exchange, matches: readonly SensitiveMatch[]): Array<{ where
     for (const p of paths) for (const v of resolve(doc, p)) if (typeof v === 'string') out.push({ where: `${loc} ${p}`, token: v });
   }
   return out;
-}
-
-/** What follows the first word and its white space ("Bearer abc" → "abc"); the value itself when it is one word (as /^\w+\s+/ read it). */
-function afterScheme(v: string): string {
-  let i = 0;
-  while (i < v.length && isWordChar(v.charCodeAt(i))) i++;
-  if (i === 0) return v;
-  let j = i;
-  while (j < v.length && isSpace(v.charCodeAt(j))) j++;
-  return j === i ? v : v.slice(j);
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-/** What /\s/ matches. */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Values at a scanner JSON path ("$.a.b[*].c"); "[*]" fans out over the array. */
