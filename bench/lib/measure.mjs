@@ -1,6 +1,6 @@
 // Runs a command and reports wall time and peak RSS (VmHWM from /proc, polled),
 // so benchmarks measure the real CLI as a user runs it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export function measure(cmd, args, opts = {}) {
@@ -42,4 +42,16 @@ export function parseTimeV(stderr) {
     cpu: user && sys ? Number(user[1]) + Number(sys[1]) : NaN,
     rssMB: rss ? Number(rss[1]) / 1024 : NaN,
   };
+}
+
+/** The command prefix that pins a run to core 0 (the pcap issue's targets are on one core); empty where taskset is missing. */
+export function pinToOneCore() {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+}
+
+/** The number after flag `name` in `args` ("--mb 60"), or `fallback` when the flag or a number after it is missing. */
+export function numberFlag(args, name, fallback) {
+  const i = args.indexOf(name);
+  const n = i < 0 ? NaN : Number(args[i + 1]);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinToOneCore } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -27,7 +28,7 @@ for (const p of [join(old, 'src/index.js'), file]) {
     process.exit(1);
   }
 }
-const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+const pin = pinToOneCore();
 const once = (env) => {
   const r = spawnSync(pin[0] ?? process.execPath, [...pin.slice(1), ...(pin.length ? [process.execPath] : []), join(here, 'parse-only.mjs'), file], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);

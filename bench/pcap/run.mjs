@@ -10,12 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTimeV } from '../lib/measure.mjs';
+import { numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const args = process.argv.slice(2);
-const mb = Number(args[args.indexOf('--mb') + 1] ?? 0) || 520;
+const mb = numberFlag(args, '--mb', 520);
 const out = join(root, 'bench/out');
 const file = join(out, `api-traffic-${mb}mb.pcap`);
 
@@ -30,12 +30,12 @@ if (!existsSync(file) || args.includes('--regen')) {
   console.log(`generated ${g.stdout.trim()}`);
 }
 const bytes = statSync(file).size;
-const pin = !args.includes('--no-pin') && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+const pin = args.includes('--no-pin') ? [] : pinToOneCore();
 
 /** Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS (MB) and stdout. */
 function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
   return new Promise((res, rej) => {
-    const p = spawn('/usr/bin/time', ['-v', ...(pin ? ['taskset', '-c', '0'] : []), cmd, ...cmdArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const p = spawn('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let lines = 0;
     let stderr = '';
@@ -53,7 +53,7 @@ function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const rows = [];
 const fileMB = bytes / 1e6;
-console.log(`file: ${file} (${fmt(fileMB)} MB)  node ${process.version}  ${new Date().toISOString()}  ${pin ? 'every run pinned to core 0 (taskset -c 0)' : 'runs not pinned: threads may use every core'}`);
+console.log(`file: ${file} (${fmt(fileMB)} MB)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'every run pinned to core 0 (taskset -c 0)' : 'runs not pinned: threads may use every core'}`);
 
 // Runs of ours are spread before and after tshark's (three and two parse runs, two and one end to end):
 // this machine is shared and swings by a third within minutes, and a run straight after tshark's two
@@ -104,7 +104,7 @@ for (let i = 0; i < 2; i++) {
 // several: a single run of a minute and a half is often slowed by this machine's swings, and a slowed
 // tshark made our ratio look better than it was (2026-11-23: 80-83 s undisturbed, 100-132 s in earlier single runs).
 const tsharkRuns = [];
-const tsharkTimes = skipTshark ? 0 : Math.max(1, Number(args[args.indexOf('--tshark-runs') + 1] ?? 0) || 2);
+const tsharkTimes = skipTshark ? 0 : numberFlag(args, '--tshark-runs', 2);
 const tsharkRun = async (when) => {
   const r = await timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], { countLines: true });
   tsharkRuns.push({ r, when });

@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTimeV } from '../lib/measure.mjs';
+import { numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const args = process.argv.slice(2);
-const mb = Number(args[args.indexOf('--mb') + 1] ?? 0) || 60;
+const mb = numberFlag(args, '--mb', 60);
 const out = join(root, 'bench/out');
 const file = join(out, `one-exchange-per-connection-${mb}mb.pcap`);
 mkdirSync(out, { recursive: true });
@@ -24,7 +24,7 @@ if (!existsSync(file)) {
   console.log(`generated ${g.stdout.trim()}`);
 }
 const bytes = statSync(file).size;
-const pin = spawnSync('taskset', ['-c', '0', 'true']).status === 0 ? ['taskset', '-c', '0'] : [];
+const pin = pinToOneCore();
 
 /** Wall seconds and peak RSS (MB) of a command, from /usr/bin/time -v. */
 function timed(cmd, cmdArgs) {
