@@ -43,6 +43,12 @@ const NAME_TABLE: u32 = NAMES + NAMES_BYTES; // NAME_SLOTS × 16: hash, address,
 const NAME_SLOTS: u32 = 2048;
 const MAX_NAMES: u32 = 1024;
 const MAX_NAME: u32 = 64;
+// the value each learned name had last (and the last reason phrase, in slot REASON_SLOT): VALUE_SLOT bytes each,
+// its length + 1 (0: none), then its bytes
+const VALUES: u32 = NAME_TABLE + NAME_SLOTS * 16;
+const VALUE_SLOT: u32 = 128;
+const MAX_VALUE: u32 = VALUE_SLOT - 4;
+const REASON_SLOT: u32 = MAX_NAMES + 1;
 
 export function inputPtr(): u32 { return INPUT; }
 export function scratchPtr(): u32 { return SCRATCH; }
@@ -54,10 +60,12 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // ---- events (EVENT_SIZE bytes each) ----
 // 0 kind, 4 flow id, 8 side (0: a→b, 1: b→a), 12 address, 16 length, 56 ts (f64),
 // HEAD: 20 first line length, 24 first header record (HDR_SIZE bytes each: name start
-// and end, value start and end within the head, id of the name if learned else 0),
+// and end, value start and end within the head, id of the name if learned else 0,
+// with SAME set when the value is the one JS was handed last with that id),
 // 28 header count, 32 framing decided (0 none or complete, 1 Content-Length,
 // 2 chunked), 36 method id (METHODS) or status, 40 and 44 target or reason start
-// and end within the head, 48 minor version
+// and end within the head, 48 minor version, 52 1 when the reason phrase is the one
+// handed last
 // BODY: 12 and 16 the payload bytes; END: the message of that side is whole
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits),
@@ -66,6 +74,8 @@ const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
 const EV_END: u32 = 5;
+/** A header record's name id flag: the value is the one handed last with this name (see `sameValue`). */
+const SAME: u32 = 0x80000000;
 /** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
 const DEMOTED_BYTES: u32 = 36;
 
@@ -647,6 +657,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   const lim = e - p > maxHead ? p + maxHead : e;
   let status: u32 = 0;
   let v10 = false;
+  reasonSame = true;
   if (isRequest) {
     // METHOD SP target SP HTTP/1.x CRLF; the method in upper-case letters
     while (q < lim && <u32>load<u8>(q) >= 65 && <u32>load<u8>(q) <= 90) q++;
@@ -700,6 +711,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     lineB = q;
     while (lineA < lineB && load<u8>(lineA) == 32) lineA++;
     while (lineB > lineA && load<u8>(lineB - 1) == 32) lineB--;
+    reasonSame = sameValue(REASON_SLOT, lineA, lineB - lineA) != REASON_SLOT;
     q += 2;
   }
   const lineLen = q - 2 - p;
@@ -735,7 +747,8 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     store<u32>(r + 4, ne - p);
     store<u32>(r + 8, vs - p);
     store<u32>(r + 12, ve - p);
-    store<u32>(r + 16, findName(ls, nl, nameHash(ls, nl)));
+    const id = findName(ls, nl, nameHash(ls, nl));
+    store<u32>(r + 16, id != 0 ? sameValue(id, vs, ve - vs) : 0);
     nHdrs++;
     if (nl == 14 && nameIs(ls, nl, 'content-length')) {
       // one Content-Length of 1 to 9 digits; anything else is JS's to judge
@@ -785,6 +798,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   store<u32>(ev + 40, lineA - p);
   store<u32>(ev + 44, lineB - p);
   store<u32>(ev + 48, v10 ? 0 : 1);
+  store<u32>(ev + 52, !isRequest && reasonSame ? 1 : 0);
   store<f64>(ev + 56, ts);
   return q;
 }
@@ -808,9 +822,48 @@ function methodOf(p: u32, n: u32): u32 {
   return 0;
 }
 
-@inline function drop(h0: u32): u32 {
+/**
+ * A head not handed to JS after all: the values it stored as its names' last
+ * (and its reason phrase) are forgotten, for JS never saw them.
+ */
+function drop(h0: u32): u32 {
+  for (let r = HDRS + h0 * HDR_SIZE; r < HDRS + nHdrs * HDR_SIZE; r += HDR_SIZE) {
+    const id = load<u32>(r + 16);
+    if (id != 0 && (id & SAME) == 0) store<u32>(VALUES + id * VALUE_SLOT, 0);
+  }
+  if (!reasonSame) store<u32>(VALUES + REASON_SLOT * VALUE_SLOT, 0);
   nHdrs = h0;
   return 0;
+}
+
+/** Whether the head being read has the reason phrase handed last (requests: true, nothing stored). */
+let reasonSame = true;
+
+/**
+ * `id` | SAME when the value at [p, p + n) is the one stored in slot `id`
+ * (handed to JS last with that name); else it is stored there (a value too long
+ * to keep empties the slot), and `id` is returned as is. So JS, reading the
+ * records in order and remembering each value it is handed without SAME, has
+ * every value SAME refers to.
+ */
+function sameValue(id: u32, p: u32, n: u32): u32 {
+  const slot = VALUES + id * VALUE_SLOT;
+  if (load<u32>(slot) == n + 1 && bytesEqual(p, slot + 4, n)) return id | SAME;
+  if (n > MAX_VALUE) store<u32>(slot, 0);
+  else {
+    store<u32>(slot, n + 1);
+    memory.copy(slot + 4, p, n);
+  }
+  return id;
+}
+
+/** Whether the n bytes at a and b are equal (16 at a time; lanes past n are not looked at). */
+function bytesEqual(a: u32, b: u32, n: u32): bool {
+  let k: u32 = 0;
+  for (; k + 16 <= n; k += 16) if (i8x16.bitmask(i8x16.eq(v128.load(a + k), v128.load(b + k))) != 0xffff) return false;
+  if (k == n) return true;
+  const want = (<i32>1 << <i32>(n - k)) - 1;
+  return (i8x16.bitmask(i8x16.eq(v128.load(a + k), v128.load(b + k))) & want) == want;
 }
 
 // ---- header names JS has learned (so a head's usual names reach JS as ids, not strings) ----
@@ -924,6 +977,7 @@ export function learnName(n: u32): u32 {
 export function reset(): void {
   memory.fill(BUCKETS, 0, NBUCKETS * 4);
   memory.fill(NAME_TABLE, 0, NAME_SLOTS * 16);
+  memory.fill(VALUES, 0, (REASON_SLOT + 1) * VALUE_SLOT);
   freeHead = 0;
   nextUnused = 0;
   live = 0;

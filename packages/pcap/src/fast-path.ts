@@ -3,6 +3,7 @@ import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
 import type { BodyFile } from './file-bytes.js';
+import type { Header } from '@overhear/model';
 
 /**
  * The fast path (assembly/fast-path.ts, in WebAssembly) reads the common case
@@ -85,6 +86,8 @@ function wasmModule(): object {
 }
 
 const HDR_WORDS = 5;
+/** A header record's flag: its value is the one last handed over with its name (assembly/fast-path.ts SAME). */
+const SAME = 0x80000000;
 /** Longest header name the fast path learns (see `name`). */
 const MAX_NAME = 64;
 
@@ -107,6 +110,15 @@ class Core {
   readonly f64: Float64Array;
   /** Header names the instance has learned, lower case, by id. */
   readonly names: string[] = [''];
+  /**
+   * The header each learned name was last handed over with, by the name's id;
+   * and the last reason phrase. A head's record flagged SAME (its value is the
+   * one handed last) is this header again: heads repeat most of their values,
+   * and one string and one pair for each (a Host, a User-Agent) spares the
+   * allocations, and makes every later lookup of it cheaper.
+   */
+  readonly values: (Header | undefined)[] = [];
+  reason = '';
 
   constructor() {
     this.w = new wasm.Instance(wasmModule(), {}).exports as unknown as Exports;
@@ -127,6 +139,8 @@ function acquire(): Core {
   if (c === undefined) return new Core();
   c.w.reset();
   c.names.length = 1;
+  c.values.length = 0;
+  c.reason = '';
   return c;
 }
 
@@ -142,6 +156,7 @@ export class FastPath implements FastFlows {
   private headers = 0;
   private lastTsAt = 0;
   private names!: string[];
+  private values!: (Header | undefined)[];
   private core: Core | null = null;
   /** Flows the fast path reads, by id. */
   private readonly flows: (Flow | undefined)[] = [];
@@ -166,6 +181,7 @@ export class FastPath implements FastFlows {
     this.u32 = c.u32;
     this.f64 = c.f64;
     this.names = c.names;
+    this.values = c.values;
     this.input = c.w.inputPtr();
     this.scratch = c.w.scratchPtr();
     this.events = c.w.eventsPtr();
@@ -335,7 +351,11 @@ export class FastPath implements FastFlows {
       } else if (kind === EV_END) {
         if (!doubted?.has(flow)) this.side(flow, u[e + 2]!).fastEnd(ts);
       } else if (kind === EV_HEAD) {
-        const r = doubted?.has(flow) ? UNREAD : this.head(flow, e, ts);
+        let r: number;
+        if (doubted?.has(flow)) {
+          this.message(flow, e, ts);
+          r = UNREAD;
+        } else r = this.head(flow, e, ts);
         if (r === READ) fastPathTotals.heads++;
         else {
           if (!doubted?.has(flow)) {
@@ -397,32 +417,46 @@ export class FastPath implements FastFlows {
 
   /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */
   private head(flow: Flow, e: number, ts: number): number {
+    const m = this.message(flow, e, ts);
+    if (m === null) return UNREAD;
+    const state = this.side(flow, this.u32[e + 2]!).fastHead(m, ts);
+    const expected = this.u32[e + 8]!;
+    return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
+  }
+
+  /**
+   * The message of HEAD event `e`, or null when its start line is not one JS
+   * reads. Every HEAD event is read here, whatever becomes of it: it may hand
+   * over values the events after it refer to (SAME, see `values`).
+   */
+  private message(flow: Flow, e: number, ts: number): HttpMessage | null {
     const u = this.u32;
     const addr = u[e + 3]!;
     const isRequest = u[e + 2] === flow.client;
     const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
     const m = new HttpMessage(isRequest, ts);
+    const values = this.values;
+    let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
+    for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
+      const id = u[h + 4]!;
+      if (id === 0) addHeader(m, [this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!)]);
+      else if (id < SAME) addHeader(m, (values[id] = [this.names[id]!, t.slice(u[h + 2]!, u[h + 3]!)]));
+      else addHeader(m, values[id - SAME]!);
+    }
     // the start line as start-line.ts reads the strict shapes the fast path takes
     const version = u[e + 12] === 1 ? '1.1' : '1.0';
     if (!isRequest) {
       m.version = version;
       m.status = u[e + 9]!;
-      m.statusText = t.slice(u[e + 10]!, u[e + 11]!);
+      m.statusText = u[e + 13] === 1 ? this.core!.reason : (this.core!.reason = t.slice(u[e + 10]!, u[e + 11]!));
     } else if (u[e + 9] !== 0) {
       m.method = METHODS[u[e + 9]!]!;
       m.target = t.slice(u[e + 10]!, u[e + 11]!);
       m.version = version;
     } else if (!requestLine(m, t.slice(0, u[e + 5]!))) {
-      return UNREAD;
+      return null;
     }
-    let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
-    for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
-      const id = u[h + 4]!;
-      addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
-    }
-    const state = this.side(flow, u[e + 2]!).fastHead(m, ts);
-    const expected = u[e + 8]!;
-    return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
+    return m;
   }
 
   /**
