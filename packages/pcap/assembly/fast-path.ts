@@ -62,10 +62,11 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // HEAD: 20 first line length, 24 first header record (HDR_SIZE bytes each: name start
 // and end, value start and end within the head, id of the name if learned else 0,
 // with SAME set when the value is the one JS was handed last with that id),
-// 28 header count, 32 framing decided (0 none or complete, 1 Content-Length,
-// 2 chunked), 36 method id (METHODS) or status, 40 and 44 target or reason start
-// and end within the head, 48 minor version, 52 1 when the reason phrase is the one
-// handed last
+// 28 header count, 32 framing decided (bits 0-1: 0 none or complete, 1 Content-Length,
+// 2 chunked; bit 2: HTTP/1.1, else 1.0; bit 3: the reason phrase is the one handed
+// last; bit 4: JS needs the head's text, else every value is SAME), 36 method id (METHODS) or status, 40 and 44 target or reason start and end
+// within the head, 48 and 52 where its Content-Length body is and how long, when it is
+// all in this packet (the message is then whole: no BODY and END follow), else 0
 // BODY: 12 and 16 the payload bytes; END: the message of that side is whole
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits),
@@ -535,6 +536,15 @@ function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts:
       p = r;
       st = headState;
       rem = headRem;
+      if (st == ST_BODY && rem <= e - p) {
+        // its body is all here: handed with the head (see HEAD)
+        const ev = EVENTS + (nEvents - 1) * EVENT_SIZE;
+        store<u32>(ev + 48, p);
+        store<u32>(ev + 52, rem);
+        p += rem;
+        st = ST_START;
+        rem = 0;
+      }
       lineLen = 0;
       lineStart = p;
       continue;
@@ -715,6 +725,8 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     q += 2;
   }
   const lineLen = q - 2 - p;
+  // whether JS needs the head's text (a value, a name, the target or the reason to make a string of)
+  let text = isRequest || !reasonSame;
   let cl: i32 = -1;
   let chunked = false;
   let te = false;
@@ -748,7 +760,8 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     store<u32>(r + 8, vs - p);
     store<u32>(r + 12, ve - p);
     const id = findName(ls, nl, nameHash(ls, nl));
-    store<u32>(r + 16, id != 0 ? sameValue(id, vs, ve - vs) : 0);
+    const rid = id != 0 ? sameValue(id, vs, ve - vs) : 0;
+    store<u32>(r + 16, rid);
     nHdrs++;
     if (nl == 14 && nameIs(ls, nl, 'content-length')) {
       // one Content-Length of 1 to 9 digits; anything else is JS's to judge
@@ -767,6 +780,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
       te = true;
       chunked = true;
     }
+    if ((rid & SAME) == 0) text = true;
   }
   if (chunked && (cl >= 0 || v10)) return drop(h0);
   if (isRequest) {
@@ -793,12 +807,12 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   store<u32>(ev + 20, lineLen);
   store<u32>(ev + 24, h0);
   store<u32>(ev + 28, nHdrs - h0);
-  store<u32>(ev + 32, headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0);
+  store<u32>(ev + 32, (headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0) | (v10 ? 0 : 4) | (!isRequest && reasonSame ? 8 : 0) | (text ? 16 : 0));
   store<u32>(ev + 36, isRequest ? methodId : status);
   store<u32>(ev + 40, lineA - p);
   store<u32>(ev + 44, lineB - p);
-  store<u32>(ev + 48, v10 ? 0 : 1);
-  store<u32>(ev + 52, !isRequest && reasonSame ? 1 : 0);
+  store<u32>(ev + 48, 0);
+  store<u32>(ev + 52, 0);
   store<f64>(ev + 56, ts);
   return q;
 }

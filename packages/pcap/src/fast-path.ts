@@ -88,6 +88,8 @@ function wasmModule(): object {
 const HDR_WORDS = 5;
 /** A header record's flag: its value is the one last handed over with its name (assembly/fast-path.ts SAME). */
 const SAME = 0x80000000;
+/** A HEAD event's flag: JS needs the head's text. */
+const TEXT = 16;
 /** Longest header name the fast path learns (see `name`). */
 const MAX_NAME = 64;
 
@@ -346,8 +348,8 @@ export class FastPath implements FastFlows {
       const flow = this.flows[u[e + 1]!]!;
       const ts = f[(e + 14) >> 1]!;
       if (kind === EV_BODY) {
-        if (doubted?.has(flow)) this.bytes(flow, e, ts);
-        else this.body(flow, e, ts);
+        if (doubted?.has(flow)) this.bytes(flow, u[e + 2]!, u[e + 3]!, u[e + 3]! + u[e + 4]!, ts);
+        else this.body(this.side(flow, u[e + 2]!), u[e + 3]!, u[e + 4]!, ts);
       } else if (kind === EV_END) {
         if (!doubted?.has(flow)) this.side(flow, u[e + 2]!).fastEnd(ts);
       } else if (kind === EV_HEAD) {
@@ -362,8 +364,10 @@ export class FastPath implements FastFlows {
             fastPathTotals.disagreements++;
             (doubted ??= new Set()).add(flow);
           }
-          // JS reads the flow's bytes itself from here: this head's too, unless it already took it
-          if (r === UNREAD) this.bytes(flow, e, ts);
+          // JS reads the flow's bytes itself from here: this head's too, unless it already took it, and the body that came with it
+          const addr = u[e + 3]!;
+          const end = u[e + 13] !== 0 ? u[e + 12]! + u[e + 13]! : addr + u[e + 4]!;
+          this.bytes(flow, u[e + 2]!, r === UNREAD ? addr : addr + u[e + 4]!, end, ts);
         }
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
@@ -378,15 +382,12 @@ export class FastPath implements FastFlows {
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
   }
 
-  /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */
-  private body(flow: Flow, e: number, ts: number): void {
-    const u = this.u32;
-    const addr = u[e + 3]!;
-    const end = addr + u[e + 4]!;
+  /** Body bytes [addr, addr + n) of the fast path's memory, to `side`'s message: left in the file when they are in the input slice and the file can be read back, else copied. */
+  private body(side: HttpStream, addr: number, n: number, ts: number): void {
+    const end = addr + n;
     const at = addr - this.input;
-    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) {
-      this.side(flow, u[e + 2]!).fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
-    } else this.side(flow, u[e + 2]!).fastBody(this.mem, addr, end, ts);
+    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) side.fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
+    else side.fastBody(this.mem, addr, end, ts);
   }
 
   /** The HTTP stream of the side that sent `side`'s bytes. */
@@ -396,15 +397,13 @@ export class FastPath implements FastFlows {
   }
 
   /**
-   * The bytes of event `e`, to the flow's HTTP stream of their direction, as
-   * the reassembler would hand them: only after a disagreement (a bug, see
+   * Bytes [start, end) of the fast path's memory that `side` sent, to the
+   * flow's HTTP stream of their direction, as the reassembler would hand them: only after a disagreement (a bug, see
    * `fastPathTotals`), when JS reads on by itself. Body events then lack the
    * framing between them, which JS reads as a resynchronisation would.
    */
-  private bytes(flow: Flow, e: number, ts: number): void {
-    const u = this.u32;
-    const addr = u[e + 3]!;
-    this.side(flow, u[e + 2]!).push(this.mem, addr, addr + u[e + 4]!, ts);
+  private bytes(flow: Flow, side: number, start: number, end: number, ts: number): void {
+    if (end > start) this.side(flow, side).push(this.mem, start, end, ts);
   }
 
   /** A side's framing as the fast path left it, into its HTTP stream. */
@@ -419,9 +418,17 @@ export class FastPath implements FastFlows {
   private head(flow: Flow, e: number, ts: number): number {
     const m = this.message(flow, e, ts);
     if (m === null) return UNREAD;
-    const state = this.side(flow, this.u32[e + 2]!).fastHead(m, ts);
-    const expected = this.u32[e + 8]!;
-    return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
+    const u = this.u32;
+    const side = this.side(flow, u[e + 2]!);
+    const state = side.fastHead(m, ts);
+    const expected = u[e + 8]! & 3;
+    if (state !== (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START)) return TAKEN_OTHERWISE;
+    // the body came with the head: the message is whole
+    if (u[e + 13] !== 0) {
+      this.body(side, u[e + 12]!, u[e + 13]!, ts);
+      side.fastEnd(ts);
+    }
+    return READ;
   }
 
   /**
@@ -433,7 +440,8 @@ export class FastPath implements FastFlows {
     const u = this.u32;
     const addr = u[e + 3]!;
     const isRequest = u[e + 2] === flow.client;
-    const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
+    // (a head whose values are all SAME needs none)
+    const t = u[e + 8]! & TEXT ? (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!) : '';
     const m = new HttpMessage(isRequest, ts);
     const values = this.values;
     let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
@@ -444,11 +452,11 @@ export class FastPath implements FastFlows {
       else addHeader(m, values[id - SAME]!);
     }
     // the start line as start-line.ts reads the strict shapes the fast path takes
-    const version = u[e + 12] === 1 ? '1.1' : '1.0';
+    const version = u[e + 8]! & 4 ? '1.1' : '1.0';
     if (!isRequest) {
       m.version = version;
       m.status = u[e + 9]!;
-      m.statusText = u[e + 13] === 1 ? this.core!.reason : (this.core!.reason = t.slice(u[e + 10]!, u[e + 11]!));
+      m.statusText = u[e + 8]! & 8 ? this.core!.reason : (this.core!.reason = t.slice(u[e + 10]!, u[e + 11]!));
     } else if (u[e + 9] !== 0) {
       m.method = METHODS[u[e + 9]!]!;
       m.target = t.slice(u[e + 10]!, u[e + 11]!);
