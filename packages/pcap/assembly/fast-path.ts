@@ -76,7 +76,7 @@ const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
 const EV_END: u32 = 5;
 /** A header record's name id flag: the value is the one handed last with this name (see `sameValue`). */
-const SAME: u32 = 0x80000000;
+const SAME: u32 = 0x10000; // (above every id; small, so JS reads the word as an integer)
 /** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
 const DEMOTED_BYTES: u32 = 36;
 

@@ -87,7 +87,7 @@ function wasmModule(): object {
 
 const HDR_WORDS = 5;
 /** A header record's flag: its value is the one last handed over with its name (assembly/fast-path.ts SAME). */
-const SAME = 0x80000000;
+const SAME = 0x10000;
 /** A HEAD event's flag: JS needs the head's text. */
 const TEXT = 16;
 /** Longest header name the fast path learns (see `name`). */
