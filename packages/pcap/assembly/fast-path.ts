@@ -200,6 +200,7 @@ export function demote(id: u32): void {
     p = flowAt(cur) + F_NEXT;
   }
   store<u32>(f + F_USED, 0);
+  if (lastFlow == id + 1) lastFlow = 0;
   store<u32>(f + F_NEXT, freeHead);
   freeHead = id + 1;
   live--;
@@ -305,26 +306,40 @@ function decode(linkType: u32, s: u32, e: u32): bool {
   return true;
 }
 
+/** Which side of flow record f sent the packet decoded (0: a, 1: b), or -1: not this flow's. */
+@inline function sideOf(f: u32, sport: u32, dport: u32): i32 {
+  if (load<u32>(f + F_V6) != v6) return -1;
+  if (load<u32>(f + F_AP) == sport && load<u32>(f + F_BP) == dport && load<u32>(f + F_A + 12) == s3 && load<u32>(f + F_B + 12) == d3 &&
+    load<u32>(f + F_A) == s0 && load<u32>(f + F_A + 4) == s1 && load<u32>(f + F_A + 8) == s2 &&
+    load<u32>(f + F_B) == d0 && load<u32>(f + F_B + 4) == d1 && load<u32>(f + F_B + 8) == d2) return 0;
+  if (load<u32>(f + F_AP) == dport && load<u32>(f + F_BP) == sport && load<u32>(f + F_A + 12) == d3 && load<u32>(f + F_B + 12) == s3 &&
+    load<u32>(f + F_A) == d0 && load<u32>(f + F_A + 4) == d1 && load<u32>(f + F_A + 8) == d2 &&
+    load<u32>(f + F_B) == s0 && load<u32>(f + F_B + 4) == s1 && load<u32>(f + F_B + 8) == s2) return 1;
+  return -1;
+}
+
+/** The flow of the last packet found (id + 1; 0: none): a packet's answer or acknowledgment usually comes next. */
+let lastFlow: u32 = 0;
+
 /** The flow this packet belongs to (id), or -1; `dirOut` gets the side that sent it. */
 let dirOut: u32 = 0;
 function lookup(sport: u32, dport: u32): i32 {
+  if (lastFlow != 0) {
+    const side = sideOf(flowAt(lastFlow - 1), sport, dport);
+    if (side >= 0) {
+      dirOut = <u32>side;
+      return <i32>(lastFlow - 1);
+    }
+  }
   const b = (sideHash(s0, s1, s2, s3, sport) ^ sideHash(d0, d1, d2, d3, dport)) & (NBUCKETS - 1);
   let n = load<u32>(BUCKETS + b * 4);
   while (n != 0) {
     const f = flowAt(n - 1);
-    if (load<u32>(f + F_V6) == v6) {
-      if (load<u32>(f + F_AP) == sport && load<u32>(f + F_BP) == dport && load<u32>(f + F_A + 12) == s3 && load<u32>(f + F_B + 12) == d3 &&
-        load<u32>(f + F_A) == s0 && load<u32>(f + F_A + 4) == s1 && load<u32>(f + F_A + 8) == s2 &&
-        load<u32>(f + F_B) == d0 && load<u32>(f + F_B + 4) == d1 && load<u32>(f + F_B + 8) == d2) {
-        dirOut = 0;
-        return <i32>(n - 1);
-      }
-      if (load<u32>(f + F_AP) == dport && load<u32>(f + F_BP) == sport && load<u32>(f + F_A + 12) == d3 && load<u32>(f + F_B + 12) == s3 &&
-        load<u32>(f + F_A) == d0 && load<u32>(f + F_A + 4) == d1 && load<u32>(f + F_A + 8) == d2 &&
-        load<u32>(f + F_B) == s0 && load<u32>(f + F_B + 4) == s1 && load<u32>(f + F_B + 8) == s2) {
-        dirOut = 1;
-        return <i32>(n - 1);
-      }
+    const side = sideOf(f, sport, dport);
+    if (side >= 0) {
+      dirOut = <u32>side;
+      lastFlow = n;
+      return <i32>(n - 1);
     }
     n = load<u32>(f + F_NEXT);
   }
@@ -993,6 +1008,7 @@ export function reset(): void {
   memory.fill(NAME_TABLE, 0, NAME_SLOTS * 16);
   memory.fill(VALUES, 0, (REASON_SLOT + 1) * VALUE_SLOT);
   freeHead = 0;
+  lastFlow = 0;
   nextUnused = 0;
   live = 0;
   nEvents = 0;
