@@ -194,6 +194,9 @@ export class FastPath implements FastFlows {
   /** The input is over: the instance goes back for reuse (its flows were all handed back by then). */
   release(): void {
     if (this.core === null) return;
+    // an idle instance holds no header of this input (an Authorization value) for the garbage collector to keep
+    this.core.values.length = 0;
+    this.core.reason = '';
     if (idle.length < 4) idle.push(this.core);
     this.core = null;
     this.live = 0;
