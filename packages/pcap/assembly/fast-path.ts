@@ -43,12 +43,6 @@ const NAME_TABLE: u32 = NAMES + NAMES_BYTES; // NAME_SLOTS × 16: hash, address,
 const NAME_SLOTS: u32 = 2048;
 const MAX_NAMES: u32 = 1024;
 const MAX_NAME: u32 = 64;
-// the value each learned name had last (and the last reason phrase, in slot REASON_SLOT): VALUE_SLOT bytes each,
-// its length + 1 (0: none), then its bytes
-const VALUES: u32 = NAME_TABLE + NAME_SLOTS * 16;
-const VALUE_SLOT: u32 = 128;
-const MAX_VALUE: u32 = VALUE_SLOT - 4;
-const REASON_SLOT: u32 = MAX_NAMES + 1;
 
 export function inputPtr(): u32 { return INPUT; }
 export function scratchPtr(): u32 { return SCRATCH; }
@@ -60,13 +54,10 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // ---- events (EVENT_SIZE bytes each) ----
 // 0 kind, 4 flow id, 8 side (0: a→b, 1: b→a), 12 address, 16 length, 56 ts (f64),
 // HEAD: 20 first line length, 24 first header record (HDR_SIZE bytes each: name start
-// and end, value start and end within the head, id of the name if learned else 0,
-// with SAME set when the value is the one JS was handed last with that id),
-// 28 header count, 32 framing decided (bits 0-1: 0 none or complete, 1 Content-Length,
-// 2 chunked; bit 2: HTTP/1.1, else 1.0; bit 3: the reason phrase is the one handed
-// last; bit 4: JS needs the head's text, else every value is SAME), 36 method id (METHODS) or status, 40 and 44 target or reason start and end
-// within the head, 48 and 52 where its Content-Length body is and how long, when it is
-// all in this packet (the message is then whole: no BODY and END follow), else 0
+// and end, value start and end within the head, id of the name if learned else 0),
+// 28 header count, 32 framing decided (0 none or complete, 1 Content-Length,
+// 2 chunked), 36 method id (METHODS) or status, 40 and 44 target or reason start
+// and end within the head, 48 minor version
 // BODY: 12 and 16 the payload bytes; END: the message of that side is whole
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits),
@@ -75,8 +66,6 @@ const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
 const EV_END: u32 = 5;
-/** A header record's name id flag: the value is the one handed last with this name (see `sameValue`). */
-const SAME: u32 = 0x10000; // (above every id; small, so JS reads the word as an integer)
 /** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
 const DEMOTED_BYTES: u32 = 36;
 
@@ -200,7 +189,6 @@ export function demote(id: u32): void {
     p = flowAt(cur) + F_NEXT;
   }
   store<u32>(f + F_USED, 0);
-  if (lastFlow == id + 1) lastFlow = 0;
   store<u32>(f + F_NEXT, freeHead);
   freeHead = id + 1;
   live--;
@@ -306,40 +294,26 @@ function decode(linkType: u32, s: u32, e: u32): bool {
   return true;
 }
 
-/** Which side of flow record f sent the packet decoded (0: a, 1: b), or -1: not this flow's. */
-@inline function sideOf(f: u32, sport: u32, dport: u32): i32 {
-  if (load<u32>(f + F_V6) != v6) return -1;
-  if (load<u32>(f + F_AP) == sport && load<u32>(f + F_BP) == dport && load<u32>(f + F_A + 12) == s3 && load<u32>(f + F_B + 12) == d3 &&
-    load<u32>(f + F_A) == s0 && load<u32>(f + F_A + 4) == s1 && load<u32>(f + F_A + 8) == s2 &&
-    load<u32>(f + F_B) == d0 && load<u32>(f + F_B + 4) == d1 && load<u32>(f + F_B + 8) == d2) return 0;
-  if (load<u32>(f + F_AP) == dport && load<u32>(f + F_BP) == sport && load<u32>(f + F_A + 12) == d3 && load<u32>(f + F_B + 12) == s3 &&
-    load<u32>(f + F_A) == d0 && load<u32>(f + F_A + 4) == d1 && load<u32>(f + F_A + 8) == d2 &&
-    load<u32>(f + F_B) == s0 && load<u32>(f + F_B + 4) == s1 && load<u32>(f + F_B + 8) == s2) return 1;
-  return -1;
-}
-
-/** The flow of the last packet found (id + 1; 0: none): a packet's answer or acknowledgment usually comes next. */
-let lastFlow: u32 = 0;
-
 /** The flow this packet belongs to (id), or -1; `dirOut` gets the side that sent it. */
 let dirOut: u32 = 0;
 function lookup(sport: u32, dport: u32): i32 {
-  if (lastFlow != 0) {
-    const side = sideOf(flowAt(lastFlow - 1), sport, dport);
-    if (side >= 0) {
-      dirOut = <u32>side;
-      return <i32>(lastFlow - 1);
-    }
-  }
   const b = (sideHash(s0, s1, s2, s3, sport) ^ sideHash(d0, d1, d2, d3, dport)) & (NBUCKETS - 1);
   let n = load<u32>(BUCKETS + b * 4);
   while (n != 0) {
     const f = flowAt(n - 1);
-    const side = sideOf(f, sport, dport);
-    if (side >= 0) {
-      dirOut = <u32>side;
-      lastFlow = n;
-      return <i32>(n - 1);
+    if (load<u32>(f + F_V6) == v6) {
+      if (load<u32>(f + F_AP) == sport && load<u32>(f + F_BP) == dport && load<u32>(f + F_A + 12) == s3 && load<u32>(f + F_B + 12) == d3 &&
+        load<u32>(f + F_A) == s0 && load<u32>(f + F_A + 4) == s1 && load<u32>(f + F_A + 8) == s2 &&
+        load<u32>(f + F_B) == d0 && load<u32>(f + F_B + 4) == d1 && load<u32>(f + F_B + 8) == d2) {
+        dirOut = 0;
+        return <i32>(n - 1);
+      }
+      if (load<u32>(f + F_AP) == dport && load<u32>(f + F_BP) == sport && load<u32>(f + F_A + 12) == d3 && load<u32>(f + F_B + 12) == s3 &&
+        load<u32>(f + F_A) == d0 && load<u32>(f + F_A + 4) == d1 && load<u32>(f + F_A + 8) == d2 &&
+        load<u32>(f + F_B) == s0 && load<u32>(f + F_B + 4) == s1 && load<u32>(f + F_B + 8) == s2) {
+        dirOut = 1;
+        return <i32>(n - 1);
+      }
     }
     n = load<u32>(f + F_NEXT);
   }
@@ -551,15 +525,6 @@ function stream(id: u32, d: u32, side: u32, isRequest: bool, p: u32, e: u32, ts:
       p = r;
       st = headState;
       rem = headRem;
-      if (st == ST_BODY && rem <= e - p) {
-        // its body is all here: handed with the head (see HEAD)
-        const ev = EVENTS + (nEvents - 1) * EVENT_SIZE;
-        store<u32>(ev + 48, p);
-        store<u32>(ev + 52, rem);
-        p += rem;
-        st = ST_START;
-        rem = 0;
-      }
       lineLen = 0;
       lineStart = p;
       continue;
@@ -682,7 +647,6 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   const lim = e - p > maxHead ? p + maxHead : e;
   let status: u32 = 0;
   let v10 = false;
-  reasonSame = true;
   if (isRequest) {
     // METHOD SP target SP HTTP/1.x CRLF; the method in upper-case letters
     while (q < lim && <u32>load<u8>(q) >= 65 && <u32>load<u8>(q) <= 90) q++;
@@ -736,12 +700,9 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     lineB = q;
     while (lineA < lineB && load<u8>(lineA) == 32) lineA++;
     while (lineB > lineA && load<u8>(lineB - 1) == 32) lineB--;
-    reasonSame = sameValue(REASON_SLOT, lineA, lineB - lineA) != REASON_SLOT;
     q += 2;
   }
   const lineLen = q - 2 - p;
-  // whether JS needs the head's text (a value, a name, the target or the reason to make a string of)
-  let text = isRequest || !reasonSame;
   let cl: i32 = -1;
   let chunked = false;
   let te = false;
@@ -774,9 +735,7 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     store<u32>(r + 4, ne - p);
     store<u32>(r + 8, vs - p);
     store<u32>(r + 12, ve - p);
-    const id = findName(ls, nl, nameHash(ls, nl));
-    const rid = id != 0 ? sameValue(id, vs, ve - vs) : 0;
-    store<u32>(r + 16, rid);
+    store<u32>(r + 16, findName(ls, nl, nameHash(ls, nl)));
     nHdrs++;
     if (nl == 14 && nameIs(ls, nl, 'content-length')) {
       // one Content-Length of 1 to 9 digits; anything else is JS's to judge
@@ -795,7 +754,6 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
       te = true;
       chunked = true;
     }
-    if ((rid & SAME) == 0) text = true;
   }
   if (chunked && (cl >= 0 || v10)) return drop(h0);
   if (isRequest) {
@@ -822,12 +780,11 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
   store<u32>(ev + 20, lineLen);
   store<u32>(ev + 24, h0);
   store<u32>(ev + 28, nHdrs - h0);
-  store<u32>(ev + 32, (headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0) | (v10 ? 0 : 4) | (!isRequest && reasonSame ? 8 : 0) | (text ? 16 : 0));
+  store<u32>(ev + 32, headState == ST_BODY ? 1 : headState == ST_CSIZE ? 2 : 0);
   store<u32>(ev + 36, isRequest ? methodId : status);
   store<u32>(ev + 40, lineA - p);
   store<u32>(ev + 44, lineB - p);
-  store<u32>(ev + 48, 0);
-  store<u32>(ev + 52, 0);
+  store<u32>(ev + 48, v10 ? 0 : 1);
   store<f64>(ev + 56, ts);
   return q;
 }
@@ -851,48 +808,9 @@ function methodOf(p: u32, n: u32): u32 {
   return 0;
 }
 
-/**
- * A head not handed to JS after all: the values it stored as its names' last
- * (and its reason phrase) are forgotten, for JS never saw them.
- */
-function drop(h0: u32): u32 {
-  for (let r = HDRS + h0 * HDR_SIZE; r < HDRS + nHdrs * HDR_SIZE; r += HDR_SIZE) {
-    const id = load<u32>(r + 16);
-    if (id != 0 && (id & SAME) == 0) store<u32>(VALUES + id * VALUE_SLOT, 0);
-  }
-  if (!reasonSame) store<u32>(VALUES + REASON_SLOT * VALUE_SLOT, 0);
+@inline function drop(h0: u32): u32 {
   nHdrs = h0;
   return 0;
-}
-
-/** Whether the head being read has the reason phrase handed last (requests: true, nothing stored). */
-let reasonSame = true;
-
-/**
- * `id` | SAME when the value at [p, p + n) is the one stored in slot `id`
- * (handed to JS last with that name); else it is stored there (a value too long
- * to keep empties the slot), and `id` is returned as is. So JS, reading the
- * records in order and remembering each value it is handed without SAME, has
- * every value SAME refers to.
- */
-function sameValue(id: u32, p: u32, n: u32): u32 {
-  const slot = VALUES + id * VALUE_SLOT;
-  if (load<u32>(slot) == n + 1 && bytesEqual(p, slot + 4, n)) return id | SAME;
-  if (n > MAX_VALUE) store<u32>(slot, 0);
-  else {
-    store<u32>(slot, n + 1);
-    memory.copy(slot + 4, p, n);
-  }
-  return id;
-}
-
-/** Whether the n bytes at a and b are equal (16 at a time; lanes past n are not looked at). */
-function bytesEqual(a: u32, b: u32, n: u32): bool {
-  let k: u32 = 0;
-  for (; k + 16 <= n; k += 16) if (i8x16.bitmask(i8x16.eq(v128.load(a + k), v128.load(b + k))) != 0xffff) return false;
-  if (k == n) return true;
-  const want = (<i32>1 << <i32>(n - k)) - 1;
-  return (i8x16.bitmask(i8x16.eq(v128.load(a + k), v128.load(b + k))) & want) == want;
 }
 
 // ---- header names JS has learned (so a head's usual names reach JS as ids, not strings) ----
@@ -1006,9 +924,7 @@ export function learnName(n: u32): u32 {
 export function reset(): void {
   memory.fill(BUCKETS, 0, NBUCKETS * 4);
   memory.fill(NAME_TABLE, 0, NAME_SLOTS * 16);
-  memory.fill(VALUES, 0, (REASON_SLOT + 1) * VALUE_SLOT);
   freeHead = 0;
-  lastFlow = 0;
   nextUnused = 0;
   live = 0;
   nEvents = 0;

@@ -3,7 +3,6 @@ import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
 import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
 import type { BodyFile } from './file-bytes.js';
-import type { Header } from '@overhear/model';
 
 /**
  * The fast path (assembly/fast-path.ts, in WebAssembly) reads the common case
@@ -86,10 +85,6 @@ function wasmModule(): object {
 }
 
 const HDR_WORDS = 5;
-/** A header record's flag: its value is the one last handed over with its name (assembly/fast-path.ts SAME). */
-const SAME = 0x10000;
-/** A HEAD event's flag: JS needs the head's text. */
-const TEXT = 16;
 /** Longest header name the fast path learns (see `name`). */
 const MAX_NAME = 64;
 
@@ -112,15 +107,6 @@ class Core {
   readonly f64: Float64Array;
   /** Header names the instance has learned, lower case, by id. */
   readonly names: string[] = [''];
-  /**
-   * The header each learned name was last handed over with, by the name's id;
-   * and the last reason phrase. A head's record flagged SAME (its value is the
-   * one handed last) is this header again: heads repeat most of their values,
-   * and one string and one pair for each (a Host, a User-Agent) spares the
-   * allocations, and makes every later lookup of it cheaper.
-   */
-  readonly values: (Header | undefined)[] = [];
-  reason = '';
 
   constructor() {
     this.w = new wasm.Instance(wasmModule(), {}).exports as unknown as Exports;
@@ -141,8 +127,6 @@ function acquire(): Core {
   if (c === undefined) return new Core();
   c.w.reset();
   c.names.length = 1;
-  c.values.length = 0;
-  c.reason = '';
   return c;
 }
 
@@ -158,7 +142,6 @@ export class FastPath implements FastFlows {
   private headers = 0;
   private lastTsAt = 0;
   private names!: string[];
-  private values!: (Header | undefined)[];
   private core: Core | null = null;
   /** Flows the fast path reads, by id. */
   private readonly flows: (Flow | undefined)[] = [];
@@ -183,7 +166,6 @@ export class FastPath implements FastFlows {
     this.u32 = c.u32;
     this.f64 = c.f64;
     this.names = c.names;
-    this.values = c.values;
     this.input = c.w.inputPtr();
     this.scratch = c.w.scratchPtr();
     this.events = c.w.eventsPtr();
@@ -194,9 +176,6 @@ export class FastPath implements FastFlows {
   /** The input is over: the instance goes back for reuse (its flows were all handed back by then). */
   release(): void {
     if (this.core === null) return;
-    // an idle instance holds no header of this input (an Authorization value) for the garbage collector to keep
-    this.core.values.length = 0;
-    this.core.reason = '';
     if (idle.length < 4) idle.push(this.core);
     this.core = null;
     this.live = 0;
@@ -351,26 +330,20 @@ export class FastPath implements FastFlows {
       const flow = this.flows[u[e + 1]!]!;
       const ts = f[(e + 14) >> 1]!;
       if (kind === EV_BODY) {
-        if (doubted?.has(flow)) this.bytes(flow, u[e + 2]!, u[e + 3]!, u[e + 3]! + u[e + 4]!, ts);
-        else this.body(this.side(flow, u[e + 2]!), u[e + 3]!, u[e + 4]!, ts);
+        if (doubted?.has(flow)) this.bytes(flow, e, ts);
+        else this.body(flow, e, ts);
       } else if (kind === EV_END) {
         if (!doubted?.has(flow)) this.side(flow, u[e + 2]!).fastEnd(ts);
       } else if (kind === EV_HEAD) {
-        let r: number;
-        if (doubted?.has(flow)) {
-          this.message(flow, e, ts);
-          r = UNREAD;
-        } else r = this.head(flow, e, ts);
+        const r = doubted?.has(flow) ? UNREAD : this.head(flow, e, ts);
         if (r === READ) fastPathTotals.heads++;
         else {
           if (!doubted?.has(flow)) {
             fastPathTotals.disagreements++;
             (doubted ??= new Set()).add(flow);
           }
-          // JS reads the flow's bytes itself from here: this head's too, unless it already took it, and the body that came with it
-          const addr = u[e + 3]!;
-          const end = u[e + 13] !== 0 ? u[e + 12]! + u[e + 13]! : addr + u[e + 4]!;
-          this.bytes(flow, u[e + 2]!, r === UNREAD ? addr : addr + u[e + 4]!, end, ts);
+          // JS reads the flow's bytes itself from here: this head's too, unless it already took it
+          if (r === UNREAD) this.bytes(flow, e, ts);
         }
       } else if (kind === EV_DEMOTE) {
         this.trim = u[e + 3]!;
@@ -385,12 +358,15 @@ export class FastPath implements FastFlows {
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
   }
 
-  /** Body bytes [addr, addr + n) of the fast path's memory, to `side`'s message: left in the file when they are in the input slice and the file can be read back, else copied. */
-  private body(side: HttpStream, addr: number, n: number, ts: number): void {
-    const end = addr + n;
+  /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */
+  private body(flow: Flow, e: number, ts: number): void {
+    const u = this.u32;
+    const addr = u[e + 3]!;
+    const end = addr + u[e + 4]!;
     const at = addr - this.input;
-    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) side.fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
-    else side.fastBody(this.mem, addr, end, ts);
+    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) {
+      this.side(flow, u[e + 2]!).fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
+    } else this.side(flow, u[e + 2]!).fastBody(this.mem, addr, end, ts);
   }
 
   /** The HTTP stream of the side that sent `side`'s bytes. */
@@ -400,13 +376,15 @@ export class FastPath implements FastFlows {
   }
 
   /**
-   * Bytes [start, end) of the fast path's memory that `side` sent, to the
-   * flow's HTTP stream of their direction, as the reassembler would hand them: only after a disagreement (a bug, see
+   * The bytes of event `e`, to the flow's HTTP stream of their direction, as
+   * the reassembler would hand them: only after a disagreement (a bug, see
    * `fastPathTotals`), when JS reads on by itself. Body events then lack the
    * framing between them, which JS reads as a resynchronisation would.
    */
-  private bytes(flow: Flow, side: number, start: number, end: number, ts: number): void {
-    if (end > start) this.side(flow, side).push(this.mem, start, end, ts);
+  private bytes(flow: Flow, e: number, ts: number): void {
+    const u = this.u32;
+    const addr = u[e + 3]!;
+    this.side(flow, u[e + 2]!).push(this.mem, addr, addr + u[e + 4]!, ts);
   }
 
   /** A side's framing as the fast path left it, into its HTTP stream. */
@@ -419,55 +397,32 @@ export class FastPath implements FastFlows {
 
   /** Makes the head of HEAD event `e` into the flow's message: READ, UNREAD (JS must read its bytes) or TAKEN_OTHERWISE (JS framed it otherwise). */
   private head(flow: Flow, e: number, ts: number): number {
-    const m = this.message(flow, e, ts);
-    if (m === null) return UNREAD;
-    const u = this.u32;
-    const side = this.side(flow, u[e + 2]!);
-    const state = side.fastHead(m, ts);
-    const expected = u[e + 8]! & 3;
-    if (state !== (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START)) return TAKEN_OTHERWISE;
-    // the body came with the head: the message is whole
-    if (u[e + 13] !== 0) {
-      this.body(side, u[e + 12]!, u[e + 13]!, ts);
-      side.fastEnd(ts);
-    }
-    return READ;
-  }
-
-  /**
-   * The message of HEAD event `e`, or null when its start line is not one JS
-   * reads. Every HEAD event is read here, whatever becomes of it: it may hand
-   * over values the events after it refer to (SAME, see `values`).
-   */
-  private message(flow: Flow, e: number, ts: number): HttpMessage | null {
     const u = this.u32;
     const addr = u[e + 3]!;
     const isRequest = u[e + 2] === flow.client;
-    // (a head whose values are all SAME needs none)
-    const t = u[e + 8]! & TEXT ? (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!) : '';
+    const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
     const m = new HttpMessage(isRequest, ts);
-    const values = this.values;
-    let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
-    for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
-      const id = u[h + 4]!;
-      if (id === 0) addHeader(m, [this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!)]);
-      else if (id < SAME) addHeader(m, (values[id] = [this.names[id]!, t.slice(u[h + 2]!, u[h + 3]!)]));
-      else addHeader(m, values[id - SAME]!);
-    }
     // the start line as start-line.ts reads the strict shapes the fast path takes
-    const version = u[e + 8]! & 4 ? '1.1' : '1.0';
+    const version = u[e + 12] === 1 ? '1.1' : '1.0';
     if (!isRequest) {
       m.version = version;
       m.status = u[e + 9]!;
-      m.statusText = u[e + 8]! & 8 ? this.core!.reason : (this.core!.reason = t.slice(u[e + 10]!, u[e + 11]!));
+      m.statusText = t.slice(u[e + 10]!, u[e + 11]!);
     } else if (u[e + 9] !== 0) {
       m.method = METHODS[u[e + 9]!]!;
       m.target = t.slice(u[e + 10]!, u[e + 11]!);
       m.version = version;
     } else if (!requestLine(m, t.slice(0, u[e + 5]!))) {
-      return null;
+      return UNREAD;
     }
-    return m;
+    let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
+    for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
+      const id = u[h + 4]!;
+      addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
+    }
+    const state = this.side(flow, u[e + 2]!).fastHead(m, ts);
+    const expected = u[e + 8]!;
+    return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
   }
 
   /**

@@ -585,7 +585,7 @@ export class HttpStream {
           while (vs < le && (t.charCodeAt(vs) === 32 || t.charCodeAt(vs) === 9)) vs++;
           let ve = le;
           while (ve > vs && (t.charCodeAt(ve - 1) === 32 || t.charCodeAt(ve - 1) === 9)) ve--;
-          addHeader(m, [name, t.slice(vs, ve)]);
+          addHeader(m, name, t.slice(vs, ve));
         }
       }
       p = q + 1;
@@ -790,14 +790,13 @@ function contentLength(v: string): number {
   return Number.isSafeInteger(n) ? n : -1;
 }
 
-/** A header line of a head, its name lower-cased, its value trimmed. */
-export function addHeader(m: HttpMessage, h: Header): void {
-  m.headers.push(h);
+/** A header line of a head, `name` lower-cased, `value` trimmed. */
+export function addHeader(m: HttpMessage, name: string, value: string): void {
+  m.headers.push([name, value]);
   // only three names change framing, and Host is counted; compare lengths first
-  const name = h[0];
   const nl = name.length;
-  if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, h[1]);
-  else if (nl === 4 && name === 'host' && m.hostHeaders++ === 0) m.host = h[1];
+  if (nl === 14 || nl === 17 || nl === 16) noteHeader(m, name, value);
+  else if (nl === 4 && name === 'host' && m.hostHeaders++ === 0) m.host = value;
 }
 
 function noteHeader(m: HttpMessage, name: string, value: string): void {
