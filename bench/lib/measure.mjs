@@ -55,3 +55,12 @@ export function numberFlag(args, name, fallback) {
   const n = i < 0 ? NaN : Number(args[i + 1]);
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
+
+/** The value after flag `name` in `args`, which loses both (what is left are the positional arguments); `fallback` when absent. */
+export function takeOption(args, name, fallback) {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+}

@@ -7,20 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pinToOneCore } from '../lib/measure.mjs';
+import { pinToOneCore, takeOption } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
-const runs = Number(opt('--runs', '8'));
-const old = resolve(opt('--old', join(root, 'packages/pcap/.ab-old')));
+const runs = Number(takeOption(args, '--runs', '8'));
+const old = resolve(takeOption(args, '--old', join(root, 'packages/pcap/.ab-old')));
 const file = args[0] ?? join(root, 'bench/out/api-traffic-520mb.pcap');
 for (const p of [join(old, 'src/index.js'), file]) {
   if (!existsSync(p)) {
