@@ -402,6 +402,7 @@ export class FastPath implements FastFlows {
     const isRequest = u[e + 2] === flow.client;
     const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
     const m = new HttpMessage(isRequest, ts);
+    m.headLength = u[e + 4]!;
     // the start line as start-line.ts reads the strict shapes the fast path takes
     const version = u[e + 12] === 1 ? '1.1' : '1.0';
     if (!isRequest) {

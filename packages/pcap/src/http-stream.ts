@@ -43,6 +43,8 @@ export class HttpMessage {
   tx: unknown = null;
   /** What the owner charged the budget's message account for this message (see `messageCost`), until it lets it go. */
   cost = 0;
+  /** Characters of the head it was parsed from. */
+  headLength = 0;
 
   constructor(
     readonly isRequest: boolean,
@@ -57,12 +59,9 @@ const CL_VALID = 1;
 const CL_INVALID = 2;
 const CL_CONFLICT = 3;
 
-/** A rough count of the memory a parsed message holds: its strings, and objects per header. */
+/** A rough count of the memory a parsed message holds: its strings (about its head's text), and objects per header. */
 export function messageCost(m: HttpMessage): number {
-  let n = 256 + m.target.length + m.statusText.length;
-  const h = m.headers;
-  for (let i = 0; i < h.length; i++) n += 96 + h[i]![0].length + h[i]![1].length;
-  return n;
+  return 256 + m.headLength + 96 * m.headers.length;
 }
 
 /** Why a request head's length is ambiguous (RFC 9112 §6), or null: what the parser saw, not a judgement of risk. */
@@ -341,6 +340,7 @@ export class HttpStream {
     this.budget.sub(this.hdr.length);
     this.hdr = null;
     this.hdrLen = 0;
+    this.msg!.headLength = t.length;
     if (this.parseHead(t) !== undefined) return true;
     this.msg = null;
     return false;
@@ -487,6 +487,7 @@ export class HttpStream {
   }
 
   private headParsed(t: string, next: number, ts: number): number {
+    this.msg!.headLength = t.length;
     if (this.parseHead(t) === undefined) {
       this.msg = null;
       this.state = SYNC;
