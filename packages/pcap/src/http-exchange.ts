@@ -33,7 +33,7 @@ export function toExchange(tx: Tx, conn: ConnInfo, lim: BodyLimits): Exchange {
     // origin form, the common case, split here (splitTarget reads every form, with an object per call)
     const q = target.indexOf('?');
     path = q < 0 ? target : target.slice(0, q);
-    query = q < 0 ? [] : parseQuery(target.slice(q + 1));
+    query = q < 0 ? [] : parseQuery(target, q + 1);
   } else ({ path, query, authority } = splitTarget(target, req.method));
   const hostHeader = req.host;
   // an absolute-form target's authority (a CONNECT's names where the tunnel goes instead)
@@ -308,17 +308,26 @@ export function splitTarget(
   return { path, query: q < 0 ? [] : parseQuery(t.slice(q + 1)), authority };
 }
 
-export function parseQuery(qs: string): Array<readonly [string, string]> {
+/**
+ * The name–value pairs of a query string (from offset `from` of `qs`): split
+ * at '&', each at its first '=', empty parts skipped, percent escapes and '+'
+ * decoded. A '=' found beyond the part being read is kept for the parts
+ * after it: searching again from each part ran on to the end of the string
+ * for every part without one (quadratic on `?a&a&a…&=`).
+ */
+export function parseQuery(qs: string, from = 0): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
   const n = qs.length;
   // nothing escaped anywhere (the usual query): the parts are taken as they are
-  const dec = qs.indexOf('%') < 0 && qs.indexOf('+') < 0 ? asIs : percentDecode;
-  let p = 0;
+  const dec = qs.indexOf('%', from) < 0 && qs.indexOf('+', from) < 0 ? asIs : percentDecode;
+  let p = from;
+  // the first '=' at or after the part being read, or -1: none is left
+  let eq = qs.indexOf('=', p);
   while (p < n) {
     let amp = qs.indexOf('&', p);
     if (amp < 0) amp = n;
     if (amp > p) {
-      const eq = qs.indexOf('=', p);
+      if (eq >= 0 && eq < p) eq = qs.indexOf('=', p);
       if (eq < 0 || eq > amp) out.push([dec(qs.slice(p, amp)), '']);
       else out.push([dec(qs.slice(p, eq)), dec(qs.slice(eq + 1, amp))]);
     }
