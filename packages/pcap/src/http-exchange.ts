@@ -305,7 +305,7 @@ export function splitTarget(
   let path = q < 0 ? t : t.slice(0, q);
   if (path === '') path = '/';
   else if (path !== '*' && path.charCodeAt(0) !== 47) path = '/' + path;
-  return { path, query: q < 0 ? [] : parseQuery(t.slice(q + 1)), authority };
+  return { path, query: q < 0 ? [] : parseQuery(t, q + 1), authority };
 }
 
 /**

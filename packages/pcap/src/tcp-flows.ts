@@ -60,11 +60,8 @@ function tooFewToTell(b: Buffer, s: number, e: number): boolean {
   return e - s < DETECT_BYTES && (i < 0 || i >= e);
 }
 
-/** Whether buf holds the ASCII text `t` at `at`. */
-function bytesAre(buf: Buffer, at: number, t: string): boolean {
-  for (let i = 0; i < t.length; i++) if (buf[at + i] !== t.charCodeAt(i)) return false;
-  return true;
-}
+/** What a request line ends in before its minor version digit. */
+const SP_HTTP_1 = Buffer.from(' HTTP/1.', 'latin1');
 
 /** A first line "TOKEN SP … HTTP/digit" (any method), checked without backtracking. */
 function versionedLine(head: string): boolean {
@@ -543,7 +540,7 @@ export class FlowTable {
     if (e === stop) return false;
     if (buf[e - 1] === 13) e--;
     // the line ends in " HTTP/1.0" or " HTTP/1.1"
-    if (e - s < 12 || !bytesAre(buf, e - 9, ' HTTP/1.') || (buf[e - 1] !== 48 && buf[e - 1] !== 49)) return false;
+    if (e - s < 12 || buf.compare(SP_HTTP_1, 0, 8, e - 9, e - 1) !== 0 || (buf[e - 1] !== 48 && buf[e - 1] !== 49)) return false;
     const method = buf.toString('latin1', s, Math.min(e, s + 12));
     return KNOWN_METHODS.test(method) && !method.startsWith('CONNECT');
   }

@@ -5,7 +5,7 @@ import { parseQuery, percentDecode } from '../src/http-exchange.js';
 /**
  * The query as the obvious reading of it splits it (URLSearchParams's rules
  * but for what it does with '%' that escapes nothing: kept as written): what
- * the one-pass `parseQuery` must give.
+ * `parseQuery`, which searches each separator once, must give.
  */
 function reference(qs: string): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
