@@ -9,12 +9,15 @@
 //   one mode against the other. Every run here fixes --hash-seed and --random-seed, and both
 //   builds run with each seed.
 // - The modes disappear on a capture of 120 MB or more: the default (generated once, into
-//   bench/out/, ~1.1 million exchanges; about 2 minutes a run under cachegrind).
+//   bench/out/: 126 MB, 113,633 exchanges; about 75 s a run under cachegrind here). Every count
+//   includes ~0.87 G instructions any run costs (node's start, module loading, compiling:
+//   captures/demo.pcap alone), so a share of the total understates a share of the parsing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { takeOption } from '../lib/measure.mjs';
+import { benchCapture } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -26,7 +29,7 @@ if (!(mb > 0) || seeds.some((n) => !Number.isInteger(n))) {
   console.error('usage: node bench/pcap/instructions.mjs [--old DIST] [--seeds 1,3] [--mb 120] [FILE]');
   process.exit(1);
 }
-const file = args[0] ?? join(root, `bench/out/api-traffic-${mb}mb.pcap`);
+const file = args[0] ?? benchCapture(mb);
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.error('valgrind is missing (apt-get install -y valgrind)');
   process.exit(1);
@@ -36,8 +39,8 @@ if (!existsSync(join(old, 'src/index.js'))) {
   process.exit(1);
 }
 if (!existsSync(file)) {
-  const g = spawnSync(process.execPath, [join(here, 'generate.mjs'), file, String(mb)], { stdio: 'inherit' });
-  if (g.status !== 0) process.exit(1);
+  console.error(`no capture at ${file}`);
+  process.exit(1);
 }
 
 /** Instructions of one parse of `file` with build `dist` ('' for this tree's), seeds fixed. */

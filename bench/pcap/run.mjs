@@ -5,30 +5,24 @@
 // Every run is pinned to one core with taskset (the issue's targets are on one core; unpinned,
 // V8's GC helper threads and the reader thread work on the second core). --no-pin lets them spread.
 // Needs `npx tsc -b packages/pcap` first. Figures go to stdout; bench/README.md keeps them.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
+import { benchCapture, tsharkArgs } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const args = process.argv.slice(2);
 const mb = numberFlag(args, '--mb', 520);
-const out = join(root, 'bench/out');
-const file = join(out, `api-traffic-${mb}mb.pcap`);
 
 if (!existsSync(join(root, 'packages/pcap/dist/src/index.js'))) {
   console.error('build first: npx tsc -b packages/pcap');
   process.exit(1);
 }
-mkdirSync(out, { recursive: true });
-if (!existsSync(file) || args.includes('--regen')) {
-  const g = spawnSync(process.execPath, [join(here, 'generate.mjs'), file, String(mb)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (g.status !== 0) process.exit(1);
-  console.log(`generated ${g.stdout.trim()}`);
-}
+const file = benchCapture(mb, { regen: args.includes('--regen') });
 const bytes = statSync(file).size;
 const pin = args.includes('--no-pin') ? [] : pinToOneCore();
 
@@ -106,7 +100,7 @@ for (let i = 0; i < 2; i++) {
 const tsharkRuns = [];
 const tsharkTimes = skipTshark ? 0 : numberFlag(args, '--tshark-runs', 2);
 const tsharkRun = async (when) => {
-  const r = await timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri'], { countLines: true });
+  const r = await timed('tshark', tsharkArgs(file), { countLines: true });
   tsharkRuns.push({ r, when });
 };
 if (tsharkTimes > 0) await tsharkRun('after our first round');

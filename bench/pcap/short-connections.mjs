@@ -5,24 +5,18 @@
 // end to end (best of 2) and tshark (once), pinned to one core as run.mjs does.
 // Usage: node bench/pcap/short-connections.mjs [--mb 60] [--skip-tshark]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
+import { benchCapture, tsharkArgs } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const args = process.argv.slice(2);
 const mb = numberFlag(args, '--mb', 60);
-const out = join(root, 'bench/out');
-const file = join(out, `one-exchange-per-connection-${mb}mb.pcap`);
-mkdirSync(out, { recursive: true });
-if (!existsSync(file)) {
-  const g = spawnSync(process.execPath, [join(here, 'generate.mjs'), file, String(mb), '1'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (g.status !== 0) process.exit(1);
-  console.log(`generated ${g.stdout.trim()}`);
-}
+const file = benchCapture(mb, { perConnection: 1 });
 const bytes = statSync(file).size;
 const pin = pinToOneCore();
 
@@ -46,7 +40,7 @@ const e2e = Array.from({ length: 2 }, () => {
   rmSync(dir, { recursive: true, force: true });
   return r;
 });
-const tshark = args.includes('--skip-tshark') ? undefined : timed('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.request.method', '-e', 'http.request.uri']);
+const tshark = args.includes('--skip-tshark') ? undefined : timed('tshark', tsharkArgs(file));
 
 const fileMB = bytes / 1e6;
 const n = parsed.exchanges;
