@@ -1,18 +1,23 @@
+import type { Body } from '@overhear/model';
 import type { Budget } from './budget.js';
-import { FileRanges, type BodyFile } from './file-bytes.js';
+import { readRanges, type BodyFile } from './file-bytes.js';
 
 /** Ranges of the file a body may keep before it is read into memory (a body in many small pieces). */
 const MAX_RANGES = 64;
 
 /**
- * Collects one body's bytes up to a cap, counting every byte seen. Bytes the
- * fast path read out of a file that can be read back are not copied: the body
- * keeps where they are (`addFile`, `takeFile`), up to MAX_RANGES pieces. Bytes
- * copied go into one buffer that grows by doubling, so a body sent in a
- * million one-byte chunks costs its bytes (at most twice over), not an object
- * per piece.
+ * Collects one body's bytes up to a cap, counting every byte seen, and once
+ * the message is over (`finish`) is the exchange's Body itself: a body costs
+ * one object from its first byte to the analysis that reads it.
+ *
+ * Bytes the fast path read out of a file that can be read back are not
+ * copied: the body keeps where they are (`addFile`), up to MAX_RANGES pieces,
+ * and reads them when `bytes` is first looked at, which most bodies never are
+ * (see `readRanges`). Bytes copied go into one buffer that grows by doubling,
+ * so a body sent in a million one-byte chunks costs its bytes (at most twice
+ * over), not an object per piece.
  */
-export class BodyCollector {
+export class BodyCollector implements Body {
   /** Bytes kept in memory: buf[0, held). */
   private buf: Buffer | null = null;
   /** Set while every byte kept is in the file: [fileStart, fileEnd), then `more` ranges (start, end, …). */
@@ -21,6 +26,8 @@ export class BodyCollector {
   private fileEnd = 0;
   private more: number[] | null = null;
   private held = 0;
+  /** Bytes handed out by `bytes` (set by `finish`). */
+  private max = 0;
   /** Bytes seen on the wire (after transfer framing), gaps included. */
   length = 0;
   truncated = false;
@@ -66,29 +73,34 @@ export class BodyCollector {
     this.gap = true;
   }
 
-  /** Where the kept bytes are in the file, when they are all there; releases them from the budget. Null: read them with `take`. */
-  takeFile(): FileRanges | null {
-    const file = this.file;
-    if (file === null) return null;
-    const r = new FileRanges(file, this.fileStart, this.fileEnd, this.more);
-    this.file = null;
-    this.more = null;
+  /**
+   * The message is over: the kept bytes leave the budget's account (the
+   * exchange holds them from here), and at most `max` of them are handed out
+   * as `bytes` (the rest cut the body short).
+   */
+  finish(max: number): void {
     this.budget.sub(this.held);
-    this.held = 0;
-    return r;
+    this.max = max;
+    if (this.held > max || this.held < this.length) this.truncated = true;
   }
 
-  /** The kept bytes; releases them from the budget. */
-  take(): Buffer {
+  /** The first `max` bytes kept (see `finish`), read from the file the first time. */
+  get bytes(): Uint8Array {
+    const b = this.raw();
+    return this.held <= this.max ? b : b.subarray(0, this.max);
+  }
+
+  /** Every byte kept (a content-coded body's, to decode). */
+  raw(): Buffer {
     if (this.file !== null) this.readBack();
     const b = this.buf;
-    const out = b === null ? Buffer.alloc(0) : b.length === this.held ? b : b.subarray(0, this.held);
-    this.budget.sub(this.held);
-    this.buf = null;
-    this.held = 0;
-    return out;
+    if (b === null) return EMPTY;
+    // one view from here, so that every read hands out the same object
+    if (b.length !== this.held) this.buf = b.subarray(0, this.held);
+    return this.buf!;
   }
 
+  /** The message was let go before it finished: its bytes leave the budget's account. */
   discard(): void {
     this.budget.sub(this.held);
     this.buf = null;
@@ -97,9 +109,13 @@ export class BodyCollector {
     this.held = 0;
   }
 
+  toJSON(): Body {
+    return { bytes: this.bytes, length: this.length, truncated: this.truncated };
+  }
+
   /** The bytes kept in the file, read into memory (bytes copied are to follow). */
   private readBack(): void {
-    this.buf = new FileRanges(this.file!, this.fileStart, this.fileEnd, this.more).read(this.held);
+    this.buf = readRanges(this.file!, this.fileStart, this.fileEnd, this.more, this.held);
     this.file = null;
     this.more = null;
   }
@@ -138,3 +154,5 @@ export class BodyCollector {
     if (take < n) this.truncated = true;
   }
 }
+
+const EMPTY = Buffer.alloc(0);

@@ -12,7 +12,7 @@ export interface FileBytes {
    * Fills `into` from `position` of the bytes `readInto` reads (0: the
    * first), without moving the current position; the number of bytes read.
    * With it, the bodies the fast path reads stay in the file until they are
-   * first looked at (see `FileRanges`): it must keep working as long as the
+   * first looked at (see `readRanges`): it must keep working as long as the
    * exchanges' bodies may be read.
    */
   readAt?(into: Buffer, position: number): number;
@@ -76,42 +76,24 @@ export class BodyFile {
 const WINDOW = 65_536;
 
 /**
- * Where one body's bytes are in the file: [start, end), then `more` ranges
- * (start, end, start, end…) when it came in several packets. Nothing is
- * copied until the bytes are read, which most bodies never are: ingest
- * analyses a sample of the exchanges and only counts the rest (Wireshark
- * keeps packets in the file, by offset, the same way).
+ * The first `max` bytes (all when fewer) of a body's ranges of the file:
+ * [start, end), then `more` (start, end, start, end…) when it came in several
+ * packets. Bodies stay in the file until first read, which most never are:
+ * ingest analyses a sample of the exchanges and only counts the rest
+ * (Wireshark keeps packets in the file, by offset, the same way).
  */
-export class FileRanges {
-  constructor(
-    private readonly file: BodyFile,
-    private readonly start: number,
-    private readonly end: number,
-    private readonly more: number[] | null,
-  ) {}
+export function readRanges(file: BodyFile, start: number, end: number, more: number[] | null, max: number): Buffer {
+  let total = end - start;
+  if (more !== null) for (let i = 0; i < more.length; i += 2) total += more[i + 1]! - more[i]!;
+  const out = Buffer.allocUnsafe(total < max ? total : max);
+  let o = piece(file, out, 0, start, end);
+  if (more !== null) for (let i = 0; i < more.length && o < out.length; i += 2) o = piece(file, out, o, more[i]!, more[i + 1]!);
+  return out;
+}
 
-  /** The bytes held in the ranges. */
-  get length(): number {
-    let n = this.end - this.start;
-    const m = this.more;
-    if (m !== null) for (let i = 0; i < m.length; i += 2) n += m[i + 1]! - m[i]!;
-    return n;
-  }
-
-  /** The first `max` bytes (all when fewer), read from the file. */
-  read(max: number): Buffer {
-    const total = this.length;
-    const out = Buffer.allocUnsafe(total < max ? total : max);
-    let o = this.piece(out, 0, this.start, this.end);
-    const m = this.more;
-    if (m !== null) for (let i = 0; i < m.length && o < out.length; i += 2) o = this.piece(out, o, m[i]!, m[i + 1]!);
-    return out;
-  }
-
-  /** Range [s, e), as much as fits, into out at o; where out is filled to. */
-  private piece(out: Buffer, o: number, s: number, e: number): number {
-    const stop = Math.min(e, s + out.length - o);
-    if (stop > s) this.file.read(out, o, s, stop);
-    return o + (stop - s);
-  }
+/** Range [s, e), as much as fits, into out at o; where out is filled to. */
+function piece(file: BodyFile, out: Buffer, o: number, s: number, e: number): number {
+  const stop = Math.min(e, s + out.length - o);
+  if (stop > s) file.read(out, o, s, stop);
+  return o + (stop - s);
 }

@@ -1,7 +1,7 @@
 import type { Body, Endpoint4, Exchange, ExchangeFlag, ExchangeSourceKind, HostAnomaly, HttpRequest, HttpResponse } from '@overhear/model';
 import { decodeContent, knownCoding, type DecodeLimits } from './content-decoding.js';
 import type { HttpMessage } from './http-stream.js';
-import { FileRanges } from './file-bytes.js';
+import type { BodyCollector } from './body-collector.js';
 
 export interface ConnInfo {
   source: ExchangeSourceKind;
@@ -133,6 +133,7 @@ class CapturedExchange implements Exchange {
   }
 }
 
+/** The message's body, finished: the collector itself, or a decoder over it when it is content-coded. */
 function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
   const c = m.body;
   if (!c) return undefined;
@@ -141,41 +142,14 @@ function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
     return undefined;
   }
   const codings = m.codings;
-  const coded = codings !== null && codings.every(knownCoding);
-  const inFile = c.takeFile();
-  if (inFile !== null) return coded ? new CodedBody(inFile, codings, c.length, c.truncated, c.gap, lim) : new FileBody(inFile, c.length, c.truncated, lim);
-  const bytes = c.take();
-  if (coded) return new CodedBody(bytes, codings, c.length, c.truncated, c.gap, lim);
-  return plainBody(bytes, c.length, c.truncated, lim);
-}
-
-/** A body whose bytes are still in the capture file (see FileRanges): read from it when first looked at. */
-class FileBody implements Body {
-  #ranges: FileRanges | null;
-  #bytes: Buffer | null = null;
-  readonly #max: number;
-  readonly length: number;
-  readonly truncated: boolean;
-
-  constructor(ranges: FileRanges, length: number, truncated: boolean, lim: BodyLimits) {
-    const held = ranges.length;
-    this.#ranges = ranges;
-    this.#max = Math.min(held, lim.maxBodyBytes);
-    this.length = length;
-    this.truncated = cut(held, length, truncated, lim);
+  if (codings !== null && codings.every(knownCoding)) {
+    // the coded bytes are cut once decoded: all of them are kept for that
+    const truncated = c.truncated;
+    c.finish(Number.MAX_SAFE_INTEGER);
+    return new CodedBody(c, codings, c.length, truncated, c.gap, lim);
   }
-
-  get bytes(): Uint8Array {
-    if (this.#bytes === null) {
-      this.#bytes = this.#ranges!.read(this.#max);
-      this.#ranges = null;
-    }
-    return this.#bytes;
-  }
-
-  toJSON(): Body {
-    return { bytes: this.bytes, length: this.length, truncated: this.truncated };
-  }
+  c.finish(lim.maxBodyBytes);
+  return c;
 }
 
 /** The message's body was content-coded in a way this package cannot undo (kept as sent). */
@@ -184,13 +158,8 @@ function unknownCoding(m: HttpMessage, b: Body | undefined): boolean {
 }
 
 function plainBody(bytes: Buffer, length: number, truncated: boolean, lim: BodyLimits): Body {
-  const t = cut(bytes.length, length, truncated, lim);
-  return { bytes: bytes.length > lim.maxBodyBytes ? bytes.subarray(0, lim.maxBodyBytes) : bytes, length, truncated: t };
-}
-
-/** Whether a body of which `held` bytes were kept (at most maxBodyBytes of them are handed out) of `length` seen is cut short. */
-function cut(held: number, length: number, truncated: boolean, lim: BodyLimits): boolean {
-  return truncated || held > lim.maxBodyBytes || held < length;
+  const max = lim.maxBodyBytes;
+  return { bytes: bytes.length > max ? bytes.subarray(0, max) : bytes, length, truncated: truncated || bytes.length > max || bytes.length < length };
 }
 
 /**
@@ -205,7 +174,7 @@ class CodedBody implements Body {
   capped = false;
 
   constructor(
-    private raw: Buffer | FileRanges | undefined,
+    private raw: BodyCollector | undefined,
     private readonly codings: readonly string[],
     private readonly wireLength: number,
     private readonly wireTruncated: boolean,
@@ -235,8 +204,7 @@ class CodedBody implements Body {
 
   decode(): Body {
     if (this.done) return this.done;
-    const r = this.raw!;
-    const raw = r instanceof FileRanges ? r.read(r.length) : r;
+    const raw = this.raw!.raw();
     this.raw = undefined;
     const d = decodeContent(this.codings, raw, this.lim);
     if (d.failed) {

@@ -136,7 +136,7 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   const frags = new IpFragments({ maxDatagrams: caps.maxFragmentDatagrams, maxBytes: caps.maxFragmentBytes, timeoutMs: caps.fragmentTimeoutMs }, (r) => countSkip(stats, r));
   const pkt = new DecodedPacket(frags);
   const engine = opts.engine ?? (process.env.OVERHEAR_PCAP_ENGINE === 'js' ? 'js' : 'fast');
-  // a file that can be read back: the fast path leaves bodies in it (see FileRanges)
+  // a file that can be read back: the fast path leaves bodies in it (see readRanges)
   const bodyFile = !(Symbol.asyncIterator in input) && input.readAt ? new BodyFile(input as Required<FileBytes>, opts.file) : null;
   let fast: FastPath | null = null;
   /** The next packet was offered to the fast path already (by `records`), which declined it. */

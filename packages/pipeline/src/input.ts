@@ -148,7 +148,7 @@ function openFile(path: string, size: number, account: (b: Buffer) => Buffer, do
       close();
     }
   })();
-  // bodies are read back from the file while their exchanges are analysed (pcap's FileRanges): open until `close`
+  // bodies are read back from the file while their exchanges are analysed (pcap's readRanges): open until `close`
   const readAt = (into: Buffer, position: number): number => {
     if (fd === null) throw new InputError(path, 'closed before a body in it was read', position);
     try {
