@@ -43,6 +43,8 @@ const NAME_TABLE: u32 = NAMES + NAMES_BYTES; // NAME_SLOTS × 16: hash, address,
 const NAME_SLOTS: u32 = 2048;
 const MAX_NAMES: u32 = 1024;
 const MAX_NAME: u32 = 64;
+const TEXT: u32 = 24 << 20; // the heads of the queued HEAD events, one after another (1 MiB): JS makes one string of several
+const TEXT_BYTES: u32 = 1 << 20;
 
 export function inputPtr(): u32 { return INPUT; }
 export function scratchPtr(): u32 { return SCRATCH; }
@@ -71,10 +73,13 @@ const DEMOTED_BYTES: u32 = 36;
 
 let nEvents: u32 = 0;
 let nHdrs: u32 = 0;
+let textUsed: u32 = 0;
 let retransmitted: f64 = 0;
 export function eventCount(): u32 { return nEvents; }
 /** Forgets the events (JS has read them). */
-export function clearEvents(): void { nEvents = 0; nHdrs = 0; }
+export function clearEvents(): void { nEvents = 0; nHdrs = 0; textUsed = 0; }
+/** Where the heads copied for the queued events end. */
+export function textEnd(): u32 { return TEXT + textUsed; }
 /** Retransmitted bytes dropped since the last call. */
 export function takeRetransmitted(): f64 { const r = retransmitted; retransmitted = 0; return r; }
 
@@ -330,7 +335,7 @@ const MAX_CHUNK_LINE: u32 = 1024;
  */
 export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): i32 {
   // room for the worst case: an event per 2 payload bytes, a header per 4
-  if (nEvents + (len >> 1) + 4 > MAX_EVENTS || nHdrs + (len >> 2) + 4 > MAX_HDRS) return FULL;
+  if (nEvents + (len >> 1) + 4 > MAX_EVENTS || nHdrs + (len >> 2) + 4 > MAX_HDRS || textUsed + len > TEXT_BYTES) return FULL;
   if (!decode(linkType, s, s + len)) return SLOW;
   const t = tcpAt;
   const sport = be16(t);
@@ -772,10 +777,13 @@ function head(id: u32, side: u32, isRequest: bool, p: u32, e: u32, ts: f64, maxH
     return drop(h0); // delimited by the connection's close: JS's
   }
   const ev = EVENTS + nEvents++ * EVENT_SIZE;
+  const at = TEXT + textUsed;
+  memory.copy(at, p, q - p);
+  textUsed += q - p;
   store<u32>(ev, EV_HEAD);
   store<u32>(ev + 4, id);
   store<u32>(ev + 8, side);
-  store<u32>(ev + 12, p);
+  store<u32>(ev + 12, at);
   store<u32>(ev + 16, q - p);
   store<u32>(ev + 20, lineLen);
   store<u32>(ev + 24, h0);
@@ -929,6 +937,7 @@ export function reset(): void {
   live = 0;
   nEvents = 0;
   nHdrs = 0;
+  textUsed = 0;
   retransmitted = 0;
   nameBytes = 0;
   nameCount = 0;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
-import { addHeader, BODY_LEN, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
+import { addHeader, BODY_LEN, HEAD_TEXT_WINDOW, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
 import type { BodyFile } from './file-bytes.js';
 
@@ -33,6 +33,7 @@ interface Exports {
   lastTsPtr(): number;
   eventCount(): number;
   clearEvents(): void;
+  textEnd(): number;
   takeRetransmitted(): number;
   promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number): number;
   demote(id: number): void;
@@ -148,6 +149,14 @@ export class FastPath implements FastFlows {
   private live = 0;
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
+  /** A string of the heads at [textFrom, textTo) of the memory (see `headText`), until the events are cleared. */
+  private text = '';
+  private textFrom = 0;
+  private textTo = 0;
+  /** Where the last head asked for starts in `text`. */
+  private textBase = 0;
+  /** Where the heads of the events being read end in the memory. */
+  private textEnd = 0;
   /** Where the slice in the input area is in the file bodies are read back from: its first byte's position and its length (0: none). */
   private slicePos = 0;
   private sliceLen = 0;
@@ -320,6 +329,7 @@ export class FastPath implements FastFlows {
     if (r > 0) this.counters.retransmittedBytes += r;
     const n = this.w.eventCount();
     if (n === 0) return;
+    this.textEnd = this.w.textEnd();
     const u = this.u32;
     const f = this.f64;
     let e = this.events >> 2;
@@ -355,6 +365,7 @@ export class FastPath implements FastFlows {
       }
     }
     this.w.clearEvents();
+    this.textTo = 0;
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
   }
 
@@ -400,30 +411,52 @@ export class FastPath implements FastFlows {
     const u = this.u32;
     const addr = u[e + 3]!;
     const isRequest = u[e + 2] === flow.client;
-    const t = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, addr + u[e + 4]!);
+    const len = u[e + 4]!;
+    const t = this.headText(addr, len);
+    const b = this.textBase;
     const m = new HttpMessage(isRequest, ts);
-    m.headLength = u[e + 4]!;
+    m.headLength = len;
     // the start line as start-line.ts reads the strict shapes the fast path takes
     const version = u[e + 12] === 1 ? '1.1' : '1.0';
     if (!isRequest) {
       m.version = version;
       m.status = u[e + 9]!;
-      m.statusText = t.slice(u[e + 10]!, u[e + 11]!);
+      m.statusText = t.slice(b + u[e + 10]!, b + u[e + 11]!);
     } else if (u[e + 9] !== 0) {
       m.method = METHODS[u[e + 9]!]!;
-      m.target = t.slice(u[e + 10]!, u[e + 11]!);
+      m.target = t.slice(b + u[e + 10]!, b + u[e + 11]!);
       m.version = version;
-    } else if (!requestLine(m, t.slice(0, u[e + 5]!))) {
+    } else if (!requestLine(m, t.slice(b, b + u[e + 5]!))) {
       return UNREAD;
     }
     let h = (this.headers >> 2) + u[e + 6]! * HDR_WORDS;
     for (let k = u[e + 7]!; k > 0; k--, h += HDR_WORDS) {
       const id = u[h + 4]!;
-      addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(u[h]!, u[h + 1]!)), t.slice(u[h + 2]!, u[h + 3]!));
+      addHeader(m, id !== 0 ? this.names[id]! : this.name(t.slice(b + u[h]!, b + u[h + 1]!)), t.slice(b + u[h + 2]!, b + u[h + 3]!));
     }
     const state = this.side(flow, u[e + 2]!).fastHead(m, ts);
     const expected = u[e + 8]!;
     return state === (expected === 1 ? BODY_LEN : expected === 2 ? CHUNK_SIZE : START) ? READ : TAKEN_OTHERWISE;
+  }
+
+  /**
+   * A string holding the head at [addr, addr + len), from offset `textBase`.
+   * The fast path copies the heads of the queued events one after another
+   * (assembly/fast-path.ts TEXT), and one Latin-1 string is made of up to
+   * HEAD_TEXT_WINDOW bytes of them: a string costs ~70 ns to make however
+   * short, and a head's strings are slices of it. A string kept from a head
+   * keeps its window alive, which `messageCost` charges.
+   */
+  private headText(addr: number, len: number): string {
+    const end = addr + len;
+    if (addr < this.textFrom || end > this.textTo) {
+      const to = Math.max(end, Math.min(addr + HEAD_TEXT_WINDOW, this.textEnd));
+      this.text = (this.mem as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(addr, to);
+      this.textFrom = addr;
+      this.textTo = to;
+    }
+    this.textBase = addr - this.textFrom;
+    return this.text;
   }
 
   /**

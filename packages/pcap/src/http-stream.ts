@@ -59,9 +59,21 @@ const CL_VALID = 1;
 const CL_INVALID = 2;
 const CL_CONFLICT = 3;
 
-/** A rough count of the memory a parsed message holds: its strings (about its head's text), and objects per header. */
+/**
+ * Bytes of text the fast path makes one string of for the heads in them
+ * (fast-path.ts `headText`): a message's strings keep at most this much text,
+ * or its head when longer, alive.
+ */
+export const HEAD_TEXT_WINDOW = 1024;
+
+/**
+ * A rough count of the memory a parsed message holds: the text its strings
+ * keep alive (its head's, or the head-text window it was sliced from, the
+ * larger: the same for both engines, so they evict alike), and objects per
+ * header.
+ */
 export function messageCost(m: HttpMessage): number {
-  return 256 + m.headLength + 96 * m.headers.length;
+  return 256 + (m.headLength > HEAD_TEXT_WINDOW ? m.headLength : HEAD_TEXT_WINDOW) + 96 * m.headers.length;
 }
 
 /** Why a request head's length is ambiguous (RFC 9112 §6), or null: what the parser saw, not a judgement of risk. */

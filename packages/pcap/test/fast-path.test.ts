@@ -69,6 +69,39 @@ describe('fast path (WebAssembly) against the JS engine', () => {
     assert.equal(fastPathTotals.disagreements, 0);
   });
 
+  it('heads of every size, several to a packet: each header value read whole from the strings made of several heads', async () => {
+    // the fast path copies heads one after another and JS makes one string of up to 4 KiB of them:
+    // heads smaller and larger than that, and runs of heads crossing its edge, must each come out whole
+    const sizes = [0, 1, 13, 200, 1500, 4000, 4090, 4096, 4200, 9000, 30, 3, 2500, 2600, 12_000, 7];
+    const pipelined: Buffer[] = [];
+    const answers: Buffer[] = [];
+    sizes.forEach((n, i) => {
+      pipelined.push(Buffer.from(`GET /pad/${i}?n=${n} HTTP/1.1\r\nHost: api.example\r\nX-Pad: ${'abcdefghij'.repeat(n / 10 + 1).slice(0, n)}\r\nX-Seq: ${i}\r\n\r\n`));
+      answers.push(Buffer.from(`HTTP/1.1 200 OK\r\nX-Echo: ${String(i).padStart(n % 50, '-')}\r\nContent-Length: 2\r\n\r\n${String(i % 100).padStart(2, '0')}`));
+    });
+    const conversation: Array<[boolean, Buffer]> = [];
+    // three requests to a packet, then their answers in one packet
+    for (let i = 0; i < sizes.length; i += 3) {
+      conversation.push([true, Buffer.concat(pipelined.slice(i, i + 3))], [false, Buffer.concat(answers.slice(i, i + 3))]);
+    }
+    const pkts = [...httpConversation('/warm-up', 1_700_000_000_000, 40_100), ...tcpConversation(conversation, { t0: 1_700_000_001_000, clientPort: 40_101 })];
+    const file = pcapFile(pkts);
+    const heads = fastPathTotals.heads;
+    const js = await ingestBytes(file, 'sizes.pcap', 65_536, undefined, 'js');
+    const fast = await ingestBytes(file, 'sizes.pcap', 65_536, undefined, 'fast');
+    same(js, fast, 'heads of every size');
+    const padded = fast.exchanges.filter((ex) => ex.request.path.startsWith('/pad/'));
+    assert.equal(padded.length, sizes.length);
+    padded.forEach((ex, i) => {
+      const h = new Map(ex.request.headers);
+      assert.equal(h.get('x-pad')!.length, sizes[i], `request ${i}'s X-Pad`);
+      assert.equal(h.get('x-seq'), String(i));
+      assert.deepEqual(ex.request.query, [['n', String(sizes[i])]]);
+      assert.equal(new Map(ex.response!.headers).get('x-echo'), String(i).padStart(sizes[i]! % 50, '-'));
+    });
+    assert.ok(fastPathTotals.heads - heads >= 2 * sizes.length, `the fast path read ${fastPathTotals.heads - heads} heads of ${2 * sizes.length + 2}`);
+  });
+
   it('every capture of the corpora and captures/', { skip: !corpora() && 'corpora absent' }, async () => {
     const files = [...captureFiles(corpora()!), ...captureFiles(capture(''))];
     const before = fastPathTotals.promoted;
