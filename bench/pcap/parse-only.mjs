@@ -1,12 +1,14 @@
 // Parses a capture to exchanges and counts them (what the benchmark times), as ingest reads a file:
 // synchronously into the reader's own memory (FileBytes, with bodies left in the file until read), exchanges in batches.
-// PCAP_DIST=dir reads with another build of @overhear/pcap (see ab.mjs).
-import { openSync, readSync, closeSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// The package is loaded as ingest loads it: its one-file bundle (dist/src/bundle.js). PCAP_DIST=dir reads
+// with another build of @overhear/pcap (see ab.mjs): its bundle, or its modules when it has none.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const dist = process.env.PCAP_DIST ? pathToFileURL(resolve(process.env.PCAP_DIST, 'src/index.js')).href : '../../packages/pcap/dist/src/index.js';
-const { readCapture } = await import(dist);
+const dist = resolve(process.env.PCAP_DIST || fileURLToPath(new URL('../../packages/pcap/dist', import.meta.url)));
+const entry = join(dist, existsSync(join(dist, 'src/bundle.js')) ? 'src/bundle.js' : 'src/index.js');
+const { readCapture } = await import(pathToFileURL(entry).href);
 const file = process.argv[2];
 const t0 = process.hrtime.bigint();
 const fd = openSync(file);
