@@ -126,8 +126,11 @@ let live: u32 = 0;
   return h ^ (h >> 15);
 }
 
+/** Seeds the flow hash (per instance, so that no capture can put its flows in one bucket on purpose). */
+let flowSeed: u32 = 0x811c9dc5;
+
 @inline function sideHash(w0: u32, w1: u32, w2: u32, w3: u32, port: u32): u32 {
-  return mix(mix(mix(mix(mix(0x811c9dc5, w0), w1), w2), w3), port);
+  return mix(mix(mix(mix(mix(flowSeed, w0), w1), w2), w3), port);
 }
 
 /**
@@ -867,6 +870,8 @@ function tokenEnd(p: u32, lim: u32): u32 {
 /** Seeds the name hash (per instance, so that no capture can make names collide on purpose). */
 let nameSeed: u64 = 0x9e3779b97f4a7c15;
 export function seedNames(lo: u32, hi: u32): void { nameSeed = (<u64>hi << 32) | <u64>lo | 1; }
+/** Seeds the flow hash; only while no flow is taken over (a flow's bucket comes from it). */
+export function seedFlows(seed: u32): void { if (live == 0) flowSeed = seed; }
 
 @inline function mix64(h: u64, x: u64): u64 {
   h = (h ^ x) * 0xff51afd7ed558ccd;

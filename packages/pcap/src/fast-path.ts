@@ -44,6 +44,7 @@ interface Exports {
   demotedRemaining(side: number): number;
   reset(): void;
   seedNames(lo: number, hi: number): void;
+  seedFlows(seed: number): void;
   packet(addr: number, len: number, linkType: number, ts: number, maxHead: number): number;
   nameInPtr(): number;
   learnName(len: number): number;
@@ -114,6 +115,8 @@ class Core {
     // a seed of its own for the header-name table, so that no capture can aim names at one slot
     // (Math.random is seeded by the OS at start: a capture written beforehand cannot know it)
     this.w.seedNames((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
+    // and for its flow table, so that no capture can put its flows in one bucket
+    this.w.seedFlows((Math.random() * 2 ** 32) >>> 0);
     const buf = this.w.memory.buffer;
     this.mem = Buffer.from(buf);
     this.u32 = new Uint32Array(buf);

@@ -180,8 +180,15 @@ function mix(h: number, x: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
+/**
+ * Seeds the flow hash per process (Math.random is seeded by the OS at start):
+ * a capture written beforehand cannot pick addresses and ports that all land
+ * in one bucket and make every packet walk a chain of them.
+ */
+const FLOW_SEED = (Math.random() * 2 ** 32) >>> 0;
+
 function sideHash(w0: number, w1: number, w2: number, w3: number, port: number): number {
-  return mix(mix(mix(mix(mix(0x811c9dc5, w0), w1), w2), w3), port);
+  return mix(mix(mix(mix(mix(FLOW_SEED, w0), w1), w2), w3), port);
 }
 
 /**
