@@ -7,7 +7,7 @@
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, fmt } from '../lib/measure.mjs';
+import { measure, fmt, benchEnvNote } from '../lib/measure.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -102,7 +102,7 @@ if (r.code !== 0) {
   process.exit(1);
 }
 const mb = size / 1048576;
-console.log(`overhear ingest (end to end into a fresh catalog), ${fmt(mb, 0)} MB HAR, ${entries} entries`);
+console.log(`overhear ingest (end to end into a fresh catalog), ${fmt(mb, 0)} MB HAR, ${entries} entries${benchEnvNote ? `; ${benchEnvNote}` : ''}`);
 console.log(`  time ${fmt(r.seconds, 2)} s   ${fmt(entries / r.seconds, 0)} entries/s   ${fmt(mb / r.seconds)} MB/s   peak RSS ${fmt(r.peakRssMb, 0)} MB`);
 console.log(`  ${r.stdout.trim().split('\n')[0]}`);
 if (!args.includes('--keep')) rmSync(har);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 export function measure(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: benchEnv(), ...opts });
     let peakKb = 0;
     let stdout = '';
     let stderr = '';
@@ -28,6 +28,23 @@ export function measure(cmd, args, opts = {}) {
     });
   });
 }
+
+/**
+ * The environment benchmarked commands run in: this process's, without
+ * NODE_EXTRA_CA_CERTS. This machine sets it to a 220 KB certificate bundle,
+ * which node reads and parses at every start (~50 ms here: 0.07 s against
+ * 0.14 s for `node -e 0`) whether or not the process makes a TLS connection;
+ * overhear's ingest makes none, and a machine without the variable does not
+ * pay it. Every run of a bench gets this environment, the peers' too.
+ */
+export function benchEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** What a bench's output says about `benchEnv` on this machine ('' when there is nothing to say). */
+export const benchEnvNote = process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS unset for every run (node reads its certificates at each start; ingest makes no TLS connection)' : '';
 
 export const fmt = (n, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { takeOption } from '../lib/measure.mjs';
+import { benchEnv, takeOption } from '../lib/measure.mjs';
 import { benchCapture } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,7 @@ function count(dist, seed) {
   const r = spawnSync(
     'valgrind',
     ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', process.execPath, '--single-threaded', `--hash-seed=${seed}`, `--random-seed=${seed}`, join(here, 'parse-only.mjs'), file],
-    { env: { ...process.env, PCAP_DIST: dist }, encoding: 'utf8' },
+    { env: benchEnv({ PCAP_DIST: dist }), encoding: 'utf8' },
   );
   const m = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
   if (r.status !== 0 || !m) throw new Error(`cachegrind failed: ${r.stderr.slice(-2000)}`);

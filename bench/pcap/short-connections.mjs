@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
+import { benchEnv, benchEnvNote, numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
 import { benchCapture, tsharkArgs } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,7 +22,7 @@ const pin = pinToOneCore();
 
 /** Wall seconds and peak RSS (MB) of a command, from /usr/bin/time -v. */
 function timed(cmd, cmdArgs) {
-  const r = spawnSync('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env: benchEnv() });
   if (r.status !== 0) {
     console.error(r.stderr);
     process.exit(1);
@@ -44,7 +44,7 @@ const tshark = args.includes('--skip-tshark') ? undefined : timed('tshark', tsha
 
 const fileMB = bytes / 1e6;
 const n = parsed.exchanges;
-console.log(`file: ${file} (${fileMB.toFixed(1)} MB, ${n} exchanges on ${parsed.stats.counters?.flows ?? '?'} connections)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'pinned to core 0' : 'not pinned'}`);
+console.log(`file: ${file} (${fileMB.toFixed(1)} MB, ${n} exchanges on ${parsed.stats.counters?.flows ?? '?'} connections)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'pinned to core 0' : 'not pinned'}${benchEnvNote ? `; ${benchEnvNote}` : ''}`);
 console.log(`parse runs: ${parse.map((r) => r.s.toFixed(2)).join(', ')} s; end-to-end runs: ${e2e.map((r) => r.s.toFixed(2)).join(', ')} s`);
 console.log('');
 console.log('| run | wall s | MB/s | exchanges/s | peak RSS MB |');
