@@ -160,7 +160,8 @@ export class FastPath implements FastFlows {
   private textBase = 0;
   /** Where the heads of the events being read end in the memory. */
   private textEnd = 0;
-  /** Where the slice in the input area is in the file bodies are read back from: its first byte's position and its length (0: none). */
+  /** The slice being read in the input area: its address, and where it is in the file bodies are read back from (its first byte's position, its length; 0: none). */
+  private sliceAt = 0;
   private slicePos = 0;
   private sliceLen = 0;
 
@@ -216,13 +217,17 @@ export class FastPath implements FastFlows {
       this.sliceLen = 0;
       return chunk;
     }
-    if (chunk.buffer !== this.mem.buffer || chunk.byteOffset !== this.input) {
+    let at = chunk.byteOffset;
+    // read into the input area already (a part of what `inputArea` gave), or copied there
+    if (chunk.buffer !== this.mem.buffer || at < this.input || at + chunk.length > this.input + INPUT_BYTES) {
       this.flush();
       chunk.copy(this.mem, this.input);
+      at = this.input;
     }
+    this.sliceAt = at;
     this.slicePos = pos;
     this.sliceLen = chunk.length;
-    return this.mem.subarray(this.input, this.input + chunk.length);
+    return this.mem.subarray(at, at + chunk.length);
   }
 
   /**
@@ -377,9 +382,9 @@ export class FastPath implements FastFlows {
     const u = this.u32;
     const addr = u[e + 3]!;
     const end = addr + u[e + 4]!;
-    const at = addr - this.input;
-    if (this.file !== null && at >= 0 && end - this.input <= this.sliceLen) {
-      this.side(flow, u[e + 2]!).fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.input), ts);
+    const at = addr - this.sliceAt;
+    if (this.file !== null && at >= 0 && end - this.sliceAt <= this.sliceLen) {
+      this.side(flow, u[e + 2]!).fastBodyFile(this.file, this.slicePos + at, this.slicePos + (end - this.sliceAt), ts);
     } else this.side(flow, u[e + 2]!).fastBody(this.mem, addr, end, ts);
   }
 
