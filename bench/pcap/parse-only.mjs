@@ -2,12 +2,21 @@
 // synchronously into the reader's own memory (FileBytes, with bodies left in the file until read), exchanges in batches.
 // The package is loaded as ingest loads it: its one-file bundle (dist/src/bundle.js). PCAP_DIST=dir reads
 // with another build of @overhear/pcap (see ab.mjs): its bundle, or its modules when it has none.
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = resolve(process.env.PCAP_DIST || fileURLToPath(new URL('../../packages/pcap/dist', import.meta.url)));
-const entry = join(dist, existsSync(join(dist, 'src/bundle.js')) ? 'src/bundle.js' : 'src/index.js');
+const bundle = join(dist, 'src/bundle.js');
+const entry = existsSync(bundle) ? bundle : join(dist, 'src/index.js');
+// `tsc -b` alone rebuilds the modules, not the bundle: a stale one would time the code before the change
+if (entry === bundle) {
+  const newest = Math.max(...readdirSync(join(dist, 'src')).filter((f) => f.endsWith('.js') && f !== 'bundle.js').map((f) => statSync(join(dist, 'src', f)).mtimeMs));
+  if (newest > statSync(bundle).mtimeMs) {
+    console.error(`${bundle} is older than the modules beside it: build the package (npm run build -w @overhear/pcap)`);
+    process.exit(1);
+  }
+}
 const { readCapture } = await import(pathToFileURL(entry).href);
 const file = process.argv[2];
 const t0 = process.hrtime.bigint();

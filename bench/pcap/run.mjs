@@ -4,7 +4,7 @@
 // Usage: node bench/pcap/run.mjs [--mb 520] [--regen] [--skip-tshark] [--tshark-runs 2] [--with-analyse-all] [--no-pin]
 // Every run is pinned to one core with taskset (the issue's targets are on one core; unpinned,
 // V8's GC helper threads and the reader thread work on the second core). --no-pin lets them spread.
-// Needs `npx tsc -b packages/pcap` first. Figures go to stdout; bench/README.md keeps them.
+// Needs the package built first (`npm run build -w @overhear/pcap`: its modules and the bundle ingest loads). Figures go to stdout; bench/README.md keeps them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 const mb = numberFlag(args, '--mb', 520);
 
 if (!existsSync(join(root, 'packages/pcap/dist/src/index.js'))) {
-  console.error('build first: npx tsc -b packages/pcap');
+  console.error('build first: npm run build -w @overhear/pcap');
   process.exit(1);
 }
 const file = benchCapture(mb, { regen: args.includes('--regen') });
