@@ -76,7 +76,8 @@ const STREAM_STATE = [START, BODY_LEN, CHUNK_SIZE, -1, -1, CHUNK_DATA, CHUNK_END
 const EVENT_WORDS = 16;
 /** The methods the fast path hands over as ids (assembly/fast-path.ts `methodOf`). */
 const METHODS = ['', 'GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
-const INPUT_BYTES = 1 << 20;
+/** The input area's size: the most of a file read at once (read-capture.ts). */
+export const INPUT_BYTES = 1 << 20;
 const SCRATCH_BYTES = 1 << 20;
 
 let compiled: object | undefined;
@@ -156,8 +157,6 @@ export class FastPath implements FastFlows {
   private text = '';
   private textFrom = 0;
   private textTo = 0;
-  /** Where the last head asked for starts in `text`. */
-  private textBase = 0;
   /** Where the heads of the events being read end in the memory. */
   private textEnd = 0;
   /** The slice being read in the input area: its address, and where it is in the file bodies are read back from (its first byte's position, its length; 0: none). */
@@ -421,7 +420,8 @@ export class FastPath implements FastFlows {
     const isRequest = u[e + 2] === flow.client;
     const len = u[e + 4]!;
     const t = this.headText(addr, len);
-    const b = this.textBase;
+    // where the head starts in the string
+    const b = addr - this.textFrom;
     const m = new HttpMessage(isRequest, ts);
     m.headLength = len;
     // the start line as start-line.ts reads the strict shapes the fast path takes
@@ -448,7 +448,7 @@ export class FastPath implements FastFlows {
   }
 
   /**
-   * A string holding the head at [addr, addr + len), from offset `textBase`.
+   * A string holding the head at [addr, addr + len), from offset addr - textFrom.
    * The fast path copies the heads of the queued events one after another
    * (assembly/fast-path.ts TEXT), and one Latin-1 string is made of up to
    * HEAD_TEXT_WINDOW bytes of them: a string costs ~70 ns to make however
@@ -463,7 +463,6 @@ export class FastPath implements FastFlows {
       this.textFrom = addr;
       this.textTo = to;
     }
-    this.textBase = addr - this.textFrom;
     return this.text;
   }
 

@@ -143,10 +143,9 @@ function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
   }
   const codings = m.codings;
   if (codings !== null && codings.every(knownCoding)) {
-    // the coded bytes are cut once decoded: all of them are kept for that
-    const truncated = c.truncated;
+    // every coded byte kept is handed to the decoder: what is cut is cut once decoded
     c.finish(Number.MAX_SAFE_INTEGER);
-    return new CodedBody(c, codings, c.length, truncated, c.gap, lim);
+    return new CodedBody(c, codings, lim);
   }
   c.finish(lim.maxBodyBytes);
   return c;
@@ -173,18 +172,23 @@ class CodedBody implements Body {
   failed = false;
   capped = false;
 
+  /** The coded bytes as sent, until decoded. */
+  private raw: BodyCollector | undefined;
+  /** Length as sent (Body.encodedLength), and whether the bytes kept of it were cut or interrupted by a gap. */
+  readonly encodedLength: number;
+  private readonly wireTruncated: boolean;
+  private readonly gap: boolean;
+
   constructor(
-    private raw: BodyCollector | undefined,
+    wire: BodyCollector,
     private readonly codings: readonly string[],
-    private readonly wireLength: number,
-    private readonly wireTruncated: boolean,
-    private readonly gap: boolean,
     private readonly lim: BodyLimits,
   ) {
-    this.encodedLength = wireLength;
+    this.raw = wire;
+    this.encodedLength = wire.length;
+    this.wireTruncated = wire.truncated;
+    this.gap = wire.gap;
   }
-
-  readonly encodedLength: number;
 
   get bytes(): Uint8Array {
     return this.decode().bytes;
@@ -209,7 +213,7 @@ class CodedBody implements Body {
     const d = decodeContent(this.codings, raw, this.lim);
     if (d.failed) {
       this.failed = true;
-      this.done = plainBody(raw, this.wireLength, this.wireTruncated, this.lim);
+      this.done = plainBody(raw, this.encodedLength, this.wireTruncated, this.lim);
     } else {
       this.capped = d.capped || (this.wireTruncated && !this.gap);
       this.done = plainBody(d.out, d.length, this.wireTruncated || d.capped, this.lim);

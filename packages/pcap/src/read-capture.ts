@@ -11,12 +11,11 @@ import { FRAGMENT_HELD, IpFragments } from './ip-fragments.js';
 import { PcapReader } from './pcap-file.js';
 import { PcapngReader } from './pcapng-file.js';
 import { FlowTable } from './tcp-flows.js';
-import { FastPath } from './fast-path.js';
+import { FastPath, INPUT_BYTES } from './fast-path.js';
 import { BodyFile, type FileBytes } from './file-bytes.js';
 
 const SLICE = 65_536;
-/** Bytes of a file read into the fast path's memory at once (see `slicesOf`): all of its input area. */
-const READ = 16 * SLICE;
+
 /**
  * A file is read synchronously: the event loop gets a turn when this long
  * has passed since its last (progress output, signals, a server's other
@@ -89,7 +88,7 @@ class BatchIterator implements AsyncIterator<Exchange> {
 
 /**
  * The input in slices of at most SLICE bytes. A file's are read into the fast
- * path's memory once it has some (`area`), READ bytes to a system call (a call
+ * path's memory once it has some (`area`), its whole input area to a system call (a call
  * costs ~5 µs here: 8,300 of them for the bench capture in 64 KiB reads), and
  * parsed a slice at a time, which keeps each batch of exchanges small (they
  * die young) and the bytes being parsed in the CPU cache: parsing 256 KiB
@@ -258,7 +257,7 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
 
   try {
     // slices keep the batch of exchanges alive between yields small, so they die young (cheap GC)
-    for await (let slice of slicesOf(input, () => fast?.inputArea(READ) ?? null)) {
+    for await (let slice of slicesOf(input, () => fast?.inputArea(INPUT_BYTES) ?? null)) {
       stats.bytes += slice.length;
       if (!reader) {
         // a copy: the slice's memory may be read into again before the head is whole
