@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const dist = resolve(process.env.PCAP_DIST || fileURLToPath(new URL('../../packages/pcap/dist', import.meta.url)));
 const bundle = join(dist, 'src/bundle.js');
 const entry = existsSync(bundle) ? bundle : join(dist, 'src/index.js');
-// `tsc -b` alone rebuilds the modules, not the bundle: a stale one would time the code before the change
-if (entry === bundle) {
+// `tsc -b` alone rebuilds this tree's modules, not the bundle: a stale one would time the code before the change
+// (another build, PCAP_DIST, is a copy, whose files' times say nothing)
+if (entry === bundle && !process.env.PCAP_DIST) {
   const newest = Math.max(...readdirSync(join(dist, 'src')).filter((f) => f.endsWith('.js') && f !== 'bundle.js').map((f) => statSync(join(dist, 'src', f)).mtimeMs));
   if (newest > statSync(bundle).mtimeMs) {
     console.error(`${bundle} is older than the modules beside it: build the package (npm run build -w @overhear/pcap)`);
