@@ -30,3 +30,5 @@ const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cu = process.cpuUsage();
 const cpuMs = (cu.user + cu.system) / 1000;
 console.log(JSON.stringify({ exchanges: n, ms, cpuMs, bytes: src.stats.bytes, stats: src.stats }));
+// as the CLI ends (packages/cli/bin/overhear.js): without node's heap teardown
+process.exit(0);
