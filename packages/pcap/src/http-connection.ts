@@ -20,7 +20,7 @@ export class HttpConnection implements HttpStreamOwner {
   tunnel = false;
   readonly request: HttpStream;
   readonly response: HttpStream;
-  private txs: Tx[] = [];
+  private readonly txs: Tx[] = [];
   /** txs[0..answered) have a response. */
   private answered = 0;
   closed = false;
@@ -161,7 +161,9 @@ export class HttpConnection implements HttpStreamOwner {
     this.response.end(ts);
     this.closed = true;
     for (const tx of this.txs) this.emit(tx);
-    this.txs = [];
+    // emptied, not replaced: a field never assigned after construction is a constant to V8, and the first
+    // connection to close would make it throw away and compile again the hottest code that reads it
+    this.txs.length = 0;
     this.answered = 0;
   }
 
