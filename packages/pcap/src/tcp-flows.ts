@@ -676,7 +676,7 @@ export class FlowTable {
   /**
    * Twice the chains, in place: chain i splits between i and i + n. (In place
    * because V8 compiles reads of a field never reassigned as of a constant: a
-   * new array here made it throw away the code of \`packet\` and compile it again.)
+   * new array here made it throw away the code of `packet` and compile it again.)
    */
   private grow(): void {
     const b = this.buckets;
