@@ -76,9 +76,9 @@ export class BodyCollector implements Body {
   /**
    * The message is over: the kept bytes leave the budget's account (the
    * exchange holds them from here), and at most `max` of them are handed out
-   * as `bytes` (the rest cut the body short).
+   * as `bytes` (the rest cut the body short); by default every byte kept.
    */
-  finish(max: number): void {
+  finish(max = this.keepMax): void {
     this.budget.sub(this.held);
     this.max = max;
     if (this.held > max || this.held < this.length) this.truncated = true;
@@ -115,7 +115,7 @@ export class BodyCollector implements Body {
 
   /** The bytes kept in the file, read into memory (bytes copied are to follow). */
   private readBack(): void {
-    this.buf = readRanges(this.file!, this.fileStart, this.fileEnd, this.more, this.held);
+    this.buf = readRanges(this.file!, this.fileStart, this.fileEnd, this.more);
     this.file = null;
     this.more = null;
   }

@@ -76,24 +76,22 @@ export class BodyFile {
 const WINDOW = 65_536;
 
 /**
- * The first `max` bytes (all when fewer) of a body's ranges of the file:
- * [start, end), then `more` (start, end, start, end…) when it came in several
- * packets. Bodies stay in the file until first read, which most never are:
+ * The bytes of a body's ranges of the file: [start, end), then `more` (start,
+ * end, start, end…) when it came in several packets. Bodies stay in the file until first read, which most never are:
  * ingest analyses a sample of the exchanges and only counts the rest
  * (Wireshark keeps packets in the file, by offset, the same way).
  */
-export function readRanges(file: BodyFile, start: number, end: number, more: number[] | null, max: number): Buffer {
+export function readRanges(file: BodyFile, start: number, end: number, more: number[] | null): Buffer {
   let total = end - start;
   if (more !== null) for (let i = 0; i < more.length; i += 2) total += more[i + 1]! - more[i]!;
-  const out = Buffer.allocUnsafe(total < max ? total : max);
-  let o = piece(file, out, 0, start, end);
-  if (more !== null) for (let i = 0; i < more.length && o < out.length; i += 2) o = piece(file, out, o, more[i]!, more[i + 1]!);
+  const out = Buffer.allocUnsafe(total);
+  file.read(out, 0, start, end);
+  let o = end - start;
+  if (more !== null) {
+    for (let i = 0; i < more.length; i += 2) {
+      file.read(out, o, more[i]!, more[i + 1]!);
+      o += more[i + 1]! - more[i]!;
+    }
+  }
   return out;
-}
-
-/** Range [s, e), as much as fits, into out at o; where out is filled to. */
-function piece(file: BodyFile, out: Buffer, o: number, s: number, e: number): number {
-  const stop = Math.min(e, s + out.length - o);
-  if (stop > s) file.read(out, o, s, stop);
-  return o + (stop - s);
 }

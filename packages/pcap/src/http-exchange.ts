@@ -144,7 +144,7 @@ function finishBody(m: HttpMessage, lim: BodyLimits): Body | undefined {
   const codings = m.codings;
   if (codings !== null && codings.every(knownCoding)) {
     // every coded byte kept is handed to the decoder: what is cut is cut once decoded
-    c.finish(Number.MAX_SAFE_INTEGER);
+    c.finish();
     return new CodedBody(c, codings, lim);
   }
   c.finish(lim.maxBodyBytes);
