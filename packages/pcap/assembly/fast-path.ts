@@ -63,11 +63,16 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // BODY: 12 and 16 the payload bytes; END: the message of that side is whole
 // DEMOTE: 12 payload bytes of the current packet consumed before stopping, 16 next
 // sequence numbers (a, b), 24 acknowledgments (a, b), 32 which were seen (bits),
-// 36 state and 40 bytes left of side a, 44 and 48 of side b (ST_*)
+// 36 state and 40 bytes left of side a, 44 and 48 of side b (ST_*); bit 4 of 32: the flow was
+// still in its handshake (HS_*), the server's SYN seen if bit 8 (its sequence number is then
+// the server side's next minus 1), and no HTTP yet (JS has no HttpConnection for it)
+// HTTP: a connection taken over at its SYN sent its first request (8 the client side,
+// 12 the server side's next sequence number: its SYN's plus 1), read from here on as HTTP
 const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
 const EV_END: u32 = 5;
+const EV_HTTP: u32 = 6;
 /** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
 const DEMOTED_BYTES: u32 = 36;
 
@@ -85,7 +90,7 @@ export function takeRetransmitted(): f64 { const r = retransmitted; retransmitte
 
 // ---- flows ----
 // 0 used, 4 v6, 8 a0..20 a3, 24 b0..36 b3, 40 ap, 44 bp, 48 next in bucket (id + 1), 52 bucket,
-// 56 client side; per side s (its data, sent from s) at 64 + 32 * s:
+// 56 client side, 60 handshake state (HS_*); per side s (its data, sent from s) at 64 + 32 * s:
 const F_USED: u32 = 0;
 const F_V6: u32 = 4;
 const F_A: u32 = 8;
@@ -95,6 +100,7 @@ const F_BP: u32 = 44;
 const F_NEXT: u32 = 48;
 const F_BUCKET: u32 = 52;
 const F_CLIENT: u32 = 56;
+const F_HS: u32 = 60;
 const F_SIDE: u32 = 64;
 const SIDE_SIZE: u32 = 32;
 const S_NEXT: u32 = 0; // next sequence number expected
@@ -115,6 +121,10 @@ const ST_CEND_LF: u32 = 7;
 const ST_TRAILER_CR: u32 = 8; // the blank line after the last chunk
 const ST_TRAILER_LF: u32 = 9;
 
+// a connection taken over at its SYN (see `handshake`): HS_OPEN until its first request, HS_SYNACK once the server's SYN came
+const HS_OPEN: u32 = 1;
+const HS_SYNACK: u32 = 2;
+
 let freeHead: u32 = 0; // id + 1 of a free flow record, 0: none
 let nextUnused: u32 = 0;
 let live: u32 = 0;
@@ -134,11 +144,12 @@ let flowSeed: u32 = 0x811c9dc5;
 }
 
 /**
- * Takes a connection over (JS calls this at a quiet point). Returns its id, or
- * -1 when the table is full. Sides and addresses are JS's Flow's (a and b).
+ * Takes a connection over (JS calls this at a quiet point, or at the client's
+ * SYN: `handshake`, see below). Returns its id, or -1 when the table is full.
+ * Sides and addresses are JS's Flow's (a and b).
  */
 export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
-  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64): i32 {
+  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, handshake: u32): i32 {
   let id: u32;
   if (freeHead != 0) {
     id = freeHead - 1;
@@ -155,6 +166,7 @@ export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0
   store<u32>(f + F_AP, ap);
   store<u32>(f + F_BP, bp);
   store<u32>(f + F_CLIENT, client);
+  store<u32>(f + F_HS, handshake != 0 ? HS_OPEN : 0);
   store<u32>(f + F_SIDE + S_NEXT, next0);
   store<u32>(f + F_SIDE + SIDE_SIZE + S_NEXT, next1);
   store<u32>(f + F_SIDE + S_ACK, ack0);
@@ -179,7 +191,7 @@ export function demote(id: u32): void {
   store<u32>(STATE + 4, load<u32>(s1 + S_NEXT));
   store<u32>(STATE + 8, load<u32>(s0 + S_ACK));
   store<u32>(STATE + 12, load<u32>(s1 + S_ACK));
-  store<u32>(STATE + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1));
+  store<u32>(STATE + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1) | (load<u32>(f + F_HS) << 2));
   // between packets, so at a line start or in a body (see `stream`)
   store<u32>(STATE + 20, load<u32>(s0 + S_STATE));
   store<u32>(STATE + 24, load<u32>(s0 + S_REM));
@@ -349,13 +361,14 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const f = flowAt(id);
   const side = dirOut;
   const flags = <u32>load<u8>(t + 13);
-  // SYN, FIN, RST: JS's
-  if (flags & 0x07) return demoteHere(id, 0, ts);
   const off = (<u32>load<u8>(t + 12) >> 4) * 4;
   const pay = t + off < ipEnd ? t + off : ipEnd;
   const seq = be32(t + 4);
   const d = f + F_SIDE + side * SIDE_SIZE;
   const o = f + F_SIDE + (1 - side) * SIDE_SIZE;
+  if (load<u32>(f + F_HS) != 0) {
+    if (!handshake(id, f, side, flags, seq, d, pay, ts)) return demoteHere(id, 0, ts);
+  } else if (flags & 0x07) return demoteHere(id, 0, ts); // SYN, FIN, RST: JS's
   let start = pay;
   if (pay < ipEnd) {
     const rel = <i32>(seq - load<u32>(d + S_NEXT));
@@ -385,6 +398,77 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   store<u32>(d + S_NEXT, load<u32>(d + S_NEXT) + (stop - start));
   if (stop < ipEnd) return demoteHere(id, stop - pay, ts);
   return TAKEN;
+}
+
+/**
+ * A packet of a connection taken over at its client's SYN, before its first
+ * request: true when the packet is read on as usual (the server's SYN-ACK, an
+ * ACK, or the first request, announced to JS as HTTP), false when JS must
+ * take the connection back. Only the common opening is read here, and the
+ * first request only as JS's `firstRequest` (src/tcp-flows.ts) would take it
+ * (a known method, a request line ending in HTTP/1.0 or 1.1 within the
+ * packet's first 512 bytes); anything else is JS's, from the packet on, with
+ * the handshake as seen so far (see `demote`).
+ */
+function handshake(id: u32, f: u32, side: u32, flags: u32, seq: u32, d: u32, pay: u32, ts: f64): bool {
+  if (flags & 0x05) return false; // FIN, RST
+  const hs = load<u32>(f + F_HS);
+  const fromClient = side == load<u32>(f + F_CLIENT);
+  if (flags & 0x02) {
+    // the server's SYN-ACK, once and empty
+    if (fromClient || (hs & HS_SYNACK) != 0 || (flags & 0x10) == 0 || pay < ipEnd) return false;
+    store<u32>(d + S_NEXT, seq + 1);
+    store<u32>(f + F_HS, hs | HS_SYNACK);
+    return true;
+  }
+  // from the client once the server's SYN came: its ACK, then its first request
+  if (!fromClient || (hs & HS_SYNACK) == 0) return false;
+  if (pay >= ipEnd) return true;
+  if (seq != load<u32>(d + S_NEXT) || !firstRequestLine(pay, ipEnd)) return false;
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e, EV_HTTP);
+  store<u32>(e + 4, id);
+  store<u32>(e + 8, side);
+  store<u32>(e + 12, load<u32>(f + F_SIDE + (1 - side) * SIDE_SIZE + S_NEXT));
+  store<f64>(e + 56, ts);
+  store<u32>(f + F_HS, 0);
+  return true;
+}
+
+/** Whether [p, e) starts with a request line as `firstRequest` (src/tcp-flows.ts) takes it: see there. */
+function firstRequestLine(p: u32, e: u32): bool {
+  const stop = e < p + 512 ? e : p + 512;
+  let x = p;
+  while (x < stop && load<u8>(x) != 10) x++;
+  if (x == stop) return false;
+  if (x > p && load<u8>(x - 1) == 13) x--;
+  if (x - p < 12) return false;
+  // " HTTP/1." then 0 or 1
+  if (load<u8>(x - 9) != 32 || load<u32>(x - 8) != 0x50545448 || load<u8>(x - 4) != 47 || load<u8>(x - 3) != 49 || load<u8>(x - 2) != 46) return false;
+  const minor = load<u8>(x - 1);
+  if (minor != 48 && minor != 49) return false;
+  // a known method (KNOWN_METHODS there, but CONNECT), then a space or a tab
+  let m = p;
+  while (m < x && m < p + 11 && <u32>load<u8>(m) >= 65 && <u32>load<u8>(m) <= 90) m++;
+  const sep = <u32>load<u8>(m);
+  if (m == p || (sep != 32 && sep != 9)) return false;
+  return knownMethod(p, m - p);
+}
+
+/** Whether [p, p + n) (upper-case letters) is one of KNOWN_METHODS of src/tcp-flows.ts but CONNECT. */
+function knownMethod(p: u32, n: u32): bool {
+  return isWord(p, n, 'GET') || isWord(p, n, 'POST') || isWord(p, n, 'HEAD') || isWord(p, n, 'PUT') || isWord(p, n, 'DELETE') ||
+    isWord(p, n, 'OPTIONS') || isWord(p, n, 'PATCH') || isWord(p, n, 'TRACE') || isWord(p, n, 'PROPFIND') || isWord(p, n, 'PROPPATCH') ||
+    isWord(p, n, 'MKCOL') || isWord(p, n, 'COPY') || isWord(p, n, 'MOVE') || isWord(p, n, 'LOCK') || isWord(p, n, 'UNLOCK') ||
+    isWord(p, n, 'SEARCH') || isWord(p, n, 'REPORT') || isWord(p, n, 'QUERY') || isWord(p, n, 'MKCALENDAR') || isWord(p, n, 'SUBSCRIBE') ||
+    isWord(p, n, 'NOTIFY') || isWord(p, n, 'PURGE');
+}
+
+/** Whether [p, p + n) is `w` exactly (ASCII). */
+function isWord(p: u32, n: u32, w: string): bool {
+  if (<u32>w.length != n) return false;
+  for (let i: u32 = 0; i < n; i++) if (<u32>load<u8>(p + i) != <u32>w.charCodeAt(i)) return false;
+  return true;
 }
 
 // ---- classic pcap records, read here while they are whole and their packets are ours ----

@@ -35,7 +35,7 @@ interface Exports {
   clearEvents(): void;
   textEnd(): number;
   takeRetransmitted(): number;
-  promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number): number;
+  promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number, handshake: number): number;
   demote(id: number): void;
   demotedNext(side: number): number;
   demotedAck(side: number): number;
@@ -71,6 +71,10 @@ const EV_HEAD = 2;
 const EV_DEMOTE = 3;
 const EV_BODY = 4;
 const EV_END = 5;
+const EV_HTTP = 6;
+/** Bits of a DEMOTE's acknowledgments-seen word (assembly/fast-path.ts HS_*): taken over at its SYN and no HTTP yet; the server's SYN seen. */
+const HS_OPEN = 4;
+const HS_SYNACK = 8;
 /** The framing states of a side (assembly/fast-path.ts ST_*) as HttpStream's; -1: never handed back (inside a line). */
 const STREAM_STATE = [START, BODY_LEN, CHUNK_SIZE, -1, -1, CHUNK_DATA, CHUNK_END, -1, TRAILERS, -1];
 const EVENT_WORDS = 16;
@@ -259,7 +263,7 @@ export class FastPath implements FastFlows {
     }
   }
 
-  promote(flow: Flow): boolean {
+  promote(flow: Flow, handshake = false): boolean {
     if (this.core === null) this.attach();
     const [d0, d1] = flow.dirs!;
     const id = this.w.promote(
@@ -270,6 +274,7 @@ export class FastPath implements FastFlows {
       d0.nextSeq, d1.nextSeq, d0.peerAck, d1.peerAck,
       (d0.peerAckSeen ? 1 : 0) | (d1.peerAckSeen ? 2 : 0),
       flow.lastTs,
+      handshake ? 1 : 0,
     );
     if (id < 0) return false;
     flow.fastId = id;
@@ -285,7 +290,9 @@ export class FastPath implements FastFlows {
     if (id < 0) return;
     const w = this.w;
     w.demote(id);
-    this.restore(flow, w.demotedNext(0), w.demotedNext(1), w.demotedAck(0), w.demotedAck(1), w.demotedAckSeen());
+    const seen = w.demotedAckSeen();
+    this.restore(flow, w.demotedNext(0), w.demotedNext(1), w.demotedAck(0), w.demotedAck(1), seen);
+    if (seen & HS_OPEN) return;
     this.resume(flow, 0, w.demotedState(0), w.demotedRemaining(0));
     this.resume(flow, 1, w.demotedState(1), w.demotedRemaining(1));
   }
@@ -362,18 +369,33 @@ export class FastPath implements FastFlows {
           // JS reads the flow's bytes itself from here: this head's too, unless it already took it
           if (r === UNREAD) this.bytes(flow, e, ts);
         }
-      } else if (kind === EV_DEMOTE) {
-        this.trim = u[e + 3]!;
-        this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
-        if (!doubted?.has(flow)) {
-          this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
-          this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
-        }
-      }
+      } else this.turn(kind, flow, e, doubted);
     }
     this.w.clearEvents();
     this.textTo = 0;
     if (doubted !== null) for (const flow of doubted) if (flow.fastId >= 0) this.demote(flow);
+  }
+
+  /**
+   * HTTP or DEMOTE event `e`: a connection taken over at its SYN found to be
+   * HTTP, or a connection handed back. Once or twice a connection, so in a
+   * method of their own: the first connection ends after `flush` is compiled,
+   * and a branch of its own that had never run would make V8 throw that code
+   * away and compile it again; this call has run by then (the first HTTP events come first).
+   */
+  private turn(kind: number, flow: Flow, e: number, doubted: Set<Flow> | null): void {
+    const u = this.u32;
+    if (kind === EV_HTTP) {
+      // (as an int32: a sequence number of 2^31 or more read as is would be a heap number, and make this code be compiled again)
+      flow.table.firstRequestRead(flow, u[e + 2]!, u[e + 3]! | 0);
+      return;
+    }
+    this.trim = u[e + 3]!;
+    this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
+    if ((u[e + 8]! & HS_OPEN) === 0 && !doubted?.has(flow)) {
+      this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
+      this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
+    }
   }
 
   /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */
@@ -502,5 +524,7 @@ export class FastPath implements FastFlows {
       d1.peerAck = ack1;
       d1.peerAckSeen = true;
     }
+    // taken over at its SYN: the server's SYN, if it came, as JS would have read it
+    if (ackSeen & HS_SYNACK) flow.table.serverSyn(flow, (flow.client === 1 ? next0 : next1) - 1);
   }
 }

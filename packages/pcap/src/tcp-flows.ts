@@ -10,8 +10,8 @@ import { clientHelloSni } from './tls-sni.js';
 
 /** What the flow table needs of the fast path (fast-path.ts): taking quiet HTTP flows over and handing them back. */
 export interface FastFlows {
-  /** Takes `flow` over if there is room; true when it did. */
-  promote(flow: Flow): boolean;
+  /** Takes `flow` over if there is room; true when it did. `handshake`: at its client's SYN, before anything is known of it. */
+  promote(flow: Flow, handshake?: boolean): boolean;
   /** Brings `flow`'s state back from the fast path (its events already read). */
   demote(flow: Flow): void;
   /** Capture time of `flow`'s last packet seen by the fast path. */
@@ -353,9 +353,47 @@ export class FlowTable {
       if (flags & TCP_FIN) flow.finBits |= 1 << dir;
       if (flow.finBits === 3 && d.ended && o.ended) this.close(flow, ts);
     }
-    if (this.fast !== null && flow.app === APP_HTTP && this.quiet(flow)) this.fast.promote(flow);
+    if (this.fast !== null) {
+      if (flow.app === APP_HTTP) {
+        if (this.quiet(flow)) this.fast.promote(flow);
+      } else if (pureSyn && !hasData && (flags & TCP_FIN) === 0 && flow.app === APP_UNDECIDED && this.opening(flow, dir)) this.fast.promote(flow, true);
+    }
     if (this.sweepDue(ts)) this.sweep(ts);
     return false;
+  }
+
+  /**
+   * A connection whose client's SYN is all that was seen of it: the fast path
+   * can read its handshake and, when it is HTTP, its first request (see
+   * `firstRequestRead`), so that JS reads no more of the common connection than
+   * its first packet. Anything else there hands it back as it was.
+   */
+  private opening(flow: Flow, dir: number): boolean {
+    const [a, b] = flow.dirs!;
+    const other = dir === 0 ? b : a;
+    return (
+      flow.client === dir && !other.started && flow.finBits === 0 && a.finSeq < 0 && b.finSeq < 0 && !flow.tunneled && flow.fresh === 0 &&
+      flow.tls === null && flow.lead[0] === null && flow.lead[1] === null && a.pendingBytes === 0 && b.pendingBytes === 0
+    );
+  }
+
+  /**
+   * The fast path, reading a connection taken over at its SYN, found its first
+   * request as `firstRequest` would (`client`: its side) and reads on: the flow
+   * is HTTP from here, as it would have been here. `serverNext`: the server
+   * side's next sequence number (its SYN's plus 1).
+   */
+  firstRequestRead(flow: Flow, client: number, serverNext: number): void {
+    this.serverSyn(flow, serverNext - 1);
+    this.startHttp(flow, client, true);
+  }
+
+  /** The server's SYN (sequence number `seq`), seen by the fast path, as `packet` reads one. */
+  serverSyn(flow: Flow, seq: number): void {
+    const server = 1 - flow.client;
+    const isn = seq >>> 0;
+    flow.dirs![server]!.syn(isn);
+    if (flow.synSeq[server]! < 0) flow.synSeq[server] = isn;
   }
 
   /** Whether the sweep for idle flows is due at capture time `ts`. */

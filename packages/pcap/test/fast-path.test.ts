@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Body, Exchange } from '@overhear/model';
-import { capture, captureFiles, corpora, httpConversation, keepAliveConversation, pcapFile, tcpConversation } from '@overhear/testkit';
+import { capture, captureFiles, corpora, httpConversation, ipv4Tcp, keepAliveConversation, pcapFile, tcpConversation, type Pkt } from '@overhear/testkit';
 import { fastPathTotals } from '../src/fast-path.js';
 import { HEAD_TEXT_WINDOW } from '../src/http-stream.js';
 import { ingestBytes, ingestFile, ingestFileBytes, ingestShortReads, type Ingested } from './helpers.js';
@@ -67,6 +67,63 @@ describe('fast path (WebAssembly) against the JS engine', () => {
     assert.equal(js.exchanges.length, n + 2);
     // request and response of each of the n connections; before, each connection's request was left to JS
     assert.ok(fastPathTotals.heads - heads >= 2 * n, `the fast path read ${fastPathTotals.heads - heads} heads of ${2 * n}`);
+    assert.equal(fastPathTotals.disagreements, 0);
+  });
+
+  it('connections taken over at their SYN: every opening the fast path must hand back gives what JS gives', async () => {
+    // The fast path reads a connection from its client's SYN: the server's SYN-ACK, the ACK, and a first
+    // request JS would take. Each opening below strays from that somewhere and must come out as JS reads it.
+    const C = [10, 0, 0, 1];
+    const S = [10, 0, 0, 2];
+    const req = Buffer.from('GET /hs HTTP/1.1\r\nHost: hs.example\r\n\r\n');
+    const res = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    // packets of one connection on client port `port`, client ISN `ci`, server ISN `si`, by hand
+    const conn = (port: number, ci: number, si: number) => ({
+      c: (seq: number, ack: number, flags: number, payload = Buffer.alloc(0)): Buffer => ipv4Tcp(C, S, port, 80, (ci + seq) >>> 0, (si + ack) >>> 0, flags, payload),
+      s: (seq: number, ack: number, flags: number, payload = Buffer.alloc(0)): Buffer => ipv4Tcp(S, C, 80, port, (si + seq) >>> 0, (ci + ack) >>> 0, flags, payload),
+    });
+    const SYN = 0x02;
+    const SYNACK = 0x12;
+    const ACK = 0x10;
+    const PSH = 0x18;
+    const FIN = 0x11; // with ACK, as a FIN nearly always comes
+    const RST = 0x04;
+    const openings: Array<[string, (port: number) => Buffer[]]> = [
+      ['the common opening', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, ACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res), k.c(1 + req.length, 1 + res.length, FIN), k.s(1 + res.length, 2 + req.length, FIN), k.c(2 + req.length, 2 + res.length, ACK)]; }],
+      ['sequence numbers of 2^31 and more, wrapping', (p) => { const k = conn(p, 0xffff_fff0, 0x9000_0000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['the server speaks first', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.s(1, 1, PSH, Buffer.from('220 smtp ready\r\n')), k.c(1, 18, PSH, req)]; }],
+      ['a TLS ClientHello', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, Buffer.from('160301002a0100002603030000000000000000000000000000000000000000000000000000000000000000000000', 'hex'))]; }],
+      ['the SYN-ACK lost', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(1, 1, ACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['the SYN sent again', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['the SYN-ACK sent again, with another sequence number', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.s(100, 1, SYNACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['a SYN that also carries FIN', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN | 0x01), k.s(0, 1, SYNACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['reset after the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, RST)]; }],
+      ['the capture ends after the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, ACK)]; }],
+      ['the second request before the first', (p) => { const k = conn(p, 1000, 5000); const r2 = Buffer.from('GET /second HTTP/1.1\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1 + req.length, 1, PSH, r2), k.c(1, 1, PSH, req), k.s(1, 1 + req.length + r2.length, PSH, Buffer.concat([res, res]))]; }],
+      ['a first request line cut by the packet', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, req.subarray(0, 9)), k.c(10, 1, PSH, req.subarray(9)), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['HEAD first, and a method in lower case', (p) => { const k = conn(p, 1000, 5000); const h = Buffer.from('HEAD / HTTP/1.1\r\n\r\nget / HTTP/1.1\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, h), k.s(1, 1 + h.length, PSH, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'))]; }],
+      ['a method JS knows but the fast path parses no further', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('PROPFIND /dav HTTP/1.1\r\nDepth: 0\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
+      ['a known method glued to its target', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('GET/glued HTTP/1.1\r\nHost: a\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
+      ['data on the ACK before the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(1, 1, PSH, req), k.s(0, 1, SYNACK), k.s(1, 1 + req.length, PSH, res)]; }],
+      ['the same ports again once closed', (p) => [...openings[0]![1](p), ...openings[0]![1](p).map((b, i) => (i === 0 ? ipv4Tcp(C, S, p, 80, 77_000, 0, SYN, Buffer.alloc(0)) : b))]],
+    ];
+    let t = 1_700_000_000_000;
+    const pkts: Pkt[] = [];
+    openings.forEach(([, build], i) => {
+      for (const data of build(41_000 + i)) pkts.push({ data, tsMs: (t += 1) });
+    });
+    const file = pcapFile(pkts);
+    const heads = fastPathTotals.heads;
+    const js = await ingestBytes(file, 'openings.pcap', 65_536, undefined, 'js');
+    const fast = await ingestBytes(file, 'openings.pcap', 65_536, undefined, 'fast');
+    same(js, fast, 'openings');
+    for (const [what, build] of openings) {
+      const one = pcapFile(build(42_000).map((data, i) => ({ data, tsMs: 1_700_000_000_000 + i })));
+      same(await ingestBytes(one, 'one.pcap', 65_536, undefined, 'js'), await ingestBytes(one, 'one.pcap', 65_536, undefined, 'fast'), what);
+    }
+    // the common opening, both wrapping ones, and others whose first request comes through
+    assert.ok(js.exchanges.filter((ex) => ex.request.path === '/hs').length >= 6, 'requests read');
+    assert.ok(fastPathTotals.heads - heads >= 4, `the fast path read ${fastPathTotals.heads - heads} heads`);
     assert.equal(fastPathTotals.disagreements, 0);
   });
 
