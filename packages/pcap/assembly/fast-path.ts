@@ -1,14 +1,16 @@
 // The fast path of the capture reader, in WebAssembly (AssemblyScript).
 //
 // It takes over a TCP connection that the JS engine has found to be HTTP/1.x and
-// left at a quiet point (see src/fast-path.ts), and from then on reads its common
-// case: link, IP and TCP headers, segments in order, well-formed heads, bodies
-// framed by Content-Length or chunked. It decides nothing about meaning: it hands
-// JS each head's offsets (HEAD), the payload bytes of each body (BODY) and where
-// each body ends (END); the framing (chunk lines, blank lines between messages)
-// is read here only.
+// left at a quiet point, or that JS has seen only the client's SYN of (see
+// src/fast-path.ts), and from then on reads its common case: the handshake and a
+// first request JS would take as HTTP (HTTP), link, IP and TCP headers, segments
+// in order, well-formed heads, bodies framed by Content-Length or chunked, and
+// FINs between messages (FIN; the second ends the connection: CLOSE). It decides
+// nothing about meaning: it hands JS each head's offsets (HEAD), the payload
+// bytes of each body (BODY) and where each body ends (END); the framing (chunk
+// lines, blank lines between messages) is read here only.
 //
-// On anything else (a segment out of order, SYN, FIN or RST, a head cut by the
+// On anything else (a segment out of order, SYN, RST, a FIN elsewhere, a head cut by the
 // packet's end, a byte a strict head grammar does not allow, a framing the head
 // alone does not decide) it hands the connection back to JS at the byte where it
 // stopped (DEMOTE), with each side's framing state (in a body, how many bytes
@@ -68,11 +70,16 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // the server side's next minus 1), and no HTTP yet (JS has no HttpConnection for it)
 // HTTP: a connection taken over at its SYN sent its first request (8 the client side,
 // 12 the server side's next sequence number: its SYN's plus 1), read from here on as HTTP
+// FIN: side 8 sent its FIN between messages, at sequence number 12 (its next)
+// CLOSE: side 8 sent its FIN after the other side's: the connection is over and handed back,
+// with its state as DEMOTE gives it (12 is 0)
 const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
 const EV_END: u32 = 5;
 const EV_HTTP: u32 = 6;
+const EV_FIN: u32 = 7;
+const EV_CLOSE: u32 = 8;
 /** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
 const DEMOTED_BYTES: u32 = 36;
 
@@ -108,6 +115,7 @@ const S_ACK: u32 = 4; // highest acknowledgment the other side sent for this sid
 const S_ACKSEEN: u32 = 8;
 const S_STATE: u32 = 12;
 const S_REM: u32 = 16; // body or chunk bytes left
+const S_FIN: u32 = 20; // 1 once the side sent its FIN
 
 // states of one side's byte stream (JS's HttpStream reads the same bytes in step)
 const ST_START: u32 = 0; // between messages
@@ -366,9 +374,16 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const seq = be32(t + 4);
   const d = f + F_SIDE + side * SIDE_SIZE;
   const o = f + F_SIDE + (1 - side) * SIDE_SIZE;
+  let fin = false;
   if (load<u32>(f + F_HS) != 0) {
     if (!handshake(id, f, side, flags, seq, d, pay, ts)) return demoteHere(id, 0, ts);
-  } else if (flags & 0x07) return demoteHere(id, 0, ts); // SYN, FIN, RST: JS's
+  } else if (flags & 0x07) {
+    // SYN and RST are JS's; so is a FIN with bytes, out of order, or in the middle of a message
+    if ((flags & 0x06) != 0 || pay < ipEnd || seq != load<u32>(d + S_NEXT) || load<u32>(d + S_STATE) != ST_START) return demoteHere(id, 0, ts);
+    fin = true;
+  }
+  // bytes after a side's FIN: JS's (it drops them)
+  if (pay < ipEnd && load<u32>(d + S_FIN) != 0) return demoteHere(id, 0, ts);
   let start = pay;
   if (pay < ipEnd) {
     const rel = <i32>(seq - load<u32>(d + S_NEXT));
@@ -392,6 +407,7 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   }
   const lp = LASTTS + id * 8;
   if (ts > load<f64>(lp)) store<f64>(lp, ts);
+  if (fin) return finHere(id, side, d, o, ts);
   if (start >= ipEnd) return TAKEN;
   const isRequest = side == load<u32>(f + F_CLIENT);
   const stop = stream(id, d, side, isRequest, start, ipEnd, ts, maxHead < MAX_HEAD ? maxHead : MAX_HEAD);
@@ -534,6 +550,31 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   memory.copy(e + 16, STATE, DEMOTED_BYTES);
   store<f64>(e + 56, ts);
   return SLOW;
+}
+
+/**
+ * A FIN, in order and between messages, of a side that had not sent one (it
+ * came again: nothing to do). The first side's is an event (FIN) and the
+ * connection is read on; the second side's ends the connection, which goes
+ * back to JS to be closed (CLOSE, with the state DEMOTE would give).
+ */
+function finHere(id: u32, side: u32, d: u32, o: u32, ts: f64): i32 {
+  if (load<u32>(d + S_FIN) != 0) return TAKEN;
+  store<u32>(d + S_FIN, 1);
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e + 4, id);
+  store<u32>(e + 8, side);
+  store<f64>(e + 56, ts);
+  if (load<u32>(o + S_FIN) == 0) {
+    store<u32>(e, EV_FIN);
+    store<u32>(e + 12, load<u32>(d + S_NEXT));
+    return TAKEN;
+  }
+  demote(id);
+  store<u32>(e, EV_CLOSE);
+  store<u32>(e + 12, 0);
+  memory.copy(e + 16, STATE, DEMOTED_BYTES);
+  return TAKEN;
 }
 
 /** Body bytes [p, p + n) of a side's current message. */

@@ -72,6 +72,7 @@ const EV_DEMOTE = 3;
 const EV_BODY = 4;
 const EV_END = 5;
 const EV_HTTP = 6;
+const EV_FIN = 7;
 /** Bits of a DEMOTE's acknowledgments-seen word (assembly/fast-path.ts HS_*): taken over at its SYN and no HTTP yet; the server's SYN seen. */
 const HS_OPEN = 4;
 const HS_SYNACK = 8;
@@ -369,7 +370,7 @@ export class FastPath implements FastFlows {
           // JS reads the flow's bytes itself from here: this head's too, unless it already took it
           if (r === UNREAD) this.bytes(flow, e, ts);
         }
-      } else this.turn(kind, flow, e, doubted);
+      } else this.turn(kind, flow, e, ts, doubted);
     }
     this.w.clearEvents();
     this.textTo = 0;
@@ -377,17 +378,23 @@ export class FastPath implements FastFlows {
   }
 
   /**
-   * HTTP or DEMOTE event `e`: a connection taken over at its SYN found to be
-   * HTTP, or a connection handed back. Once or twice a connection, so in a
-   * method of their own: the first connection ends after `flush` is compiled,
-   * and a branch of its own that had never run would make V8 throw that code
-   * away and compile it again; this call has run by then (the first HTTP events come first).
+   * HTTP, FIN, CLOSE or DEMOTE event `e`: a connection taken over at its SYN
+   * found to be HTTP, a side's FIN, the second FIN (the connection is over and
+   * handed back), or a connection handed back. A few times a connection, so
+   * in a method of their own: the first connection ends after `flush` is
+   * compiled, and a branch of its own that had never run would make V8 throw
+   * that code away and compile it again; this call has run by then (the first
+   * HTTP events come first).
    */
-  private turn(kind: number, flow: Flow, e: number, doubted: Set<Flow> | null): void {
+  private turn(kind: number, flow: Flow, e: number, ts: number, doubted: Set<Flow> | null): void {
     const u = this.u32;
+    // (sequence numbers as int32: one of 2^31 or more read as is would be a heap number, and make this code be compiled again)
     if (kind === EV_HTTP) {
-      // (as an int32: a sequence number of 2^31 or more read as is would be a heap number, and make this code be compiled again)
       flow.table.firstRequestRead(flow, u[e + 2]!, u[e + 3]! | 0);
+      return;
+    }
+    if (kind === EV_FIN) {
+      flow.table.finRead(flow, u[e + 2]!, u[e + 3]! | 0, ts);
       return;
     }
     this.trim = u[e + 3]!;
@@ -396,6 +403,8 @@ export class FastPath implements FastFlows {
       this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
       this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
     }
+    // CLOSE: the second FIN, read as JS reads one, closes the connection
+    if (kind !== EV_DEMOTE) flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
   }
 
   /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */

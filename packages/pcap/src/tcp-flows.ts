@@ -388,6 +388,20 @@ export class FlowTable {
     this.startHttp(flow, client, true);
   }
 
+  /**
+   * A FIN the fast path read (in order, between messages, without bytes) of
+   * side `dir`, whose next sequence number is `next`: as `packet` reads one.
+   * The second side's closes the flow (the fast path has handed it back then).
+   */
+  finRead(flow: Flow, dir: number, next: number, ts: number): void {
+    const dirs = flow.dirs!;
+    const d = dirs[dir]!;
+    d.nextSeq = next >>> 0;
+    d.segment(d.nextSeq, EMPTY, 0, 0, true, ts);
+    flow.finBits |= 1 << dir;
+    if (flow.finBits === 3 && d.ended && dirs[1 - dir]!.ended) this.close(flow, ts);
+  }
+
   /** The server's SYN (sequence number `seq`), seen by the fast path, as `packet` reads one. */
   serverSyn(flow: Flow, seq: number): void {
     const server = 1 - flow.client;

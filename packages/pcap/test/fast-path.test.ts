@@ -70,9 +70,10 @@ describe('fast path (WebAssembly) against the JS engine', () => {
     assert.equal(fastPathTotals.disagreements, 0);
   });
 
-  it('connections taken over at their SYN: every opening the fast path must hand back gives what JS gives', async () => {
+  it('connections taken over at their SYN and closed by their FINs: every opening and closing gives what JS gives', async () => {
     // The fast path reads a connection from its client's SYN: the server's SYN-ACK, the ACK, and a first
-    // request JS would take. Each opening below strays from that somewhere and must come out as JS reads it.
+    // request JS would take; and to its end: a FIN between messages, then the other side's, which hands it
+    // back to be closed. Each case below strays from that somewhere and must come out as JS reads it.
     const C = [10, 0, 0, 1];
     const S = [10, 0, 0, 2];
     const req = Buffer.from('GET /hs HTTP/1.1\r\nHost: hs.example\r\n\r\n');
@@ -105,8 +106,27 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       ['a method JS knows but the fast path parses no further', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('PROPFIND /dav HTTP/1.1\r\nDepth: 0\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
       ['a known method glued to its target', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('GET/glued HTTP/1.1\r\nHost: a\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
       ['data on the ACK before the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(1, 1, PSH, req), k.s(0, 1, SYNACK), k.s(1, 1 + req.length, PSH, res)]; }],
+      ...closings(),
       ['the same ports again once closed', (p) => [...openings[0]![1](p), ...openings[0]![1](p).map((b, i) => (i === 0 ? ipv4Tcp(C, S, p, 80, 77_000, 0, SYN, Buffer.alloc(0)) : b))]],
     ];
+    /** A request answered, then each way of ending (packets after the handshake and the exchange). */
+    function closings(): Array<[string, (port: number) => Buffer[]]> {
+      const r = req.length;
+      const a = res.length;
+      const open = (k: ReturnType<typeof conn>): Buffer[] => [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, ACK), k.c(1, 1, PSH, req), k.s(1, 1 + r, PSH, res)];
+      const cases: Array<[string, (k: ReturnType<typeof conn>) => Buffer[]]> = [
+        ['the server closes first', (k) => [k.s(1 + a, 1 + r, FIN), k.c(1 + r, 2 + a, FIN), k.s(2 + a, 2 + r, ACK)]],
+        ['a FIN sent again, and the last ACK twice', (k) => [k.c(1 + r, 1 + a, FIN), k.c(1 + r, 1 + a, FIN), k.s(1 + a, 2 + r, FIN), k.c(2 + r, 2 + a, ACK), k.c(2 + r, 2 + a, ACK)]],
+        ['the client half-closes, then asks nothing more while the server answers on', (k) => [k.c(1 + r, 1 + a, FIN), k.s(1 + a, 2 + r, PSH, res), k.s(1 + 2 * a, 2 + r, FIN), k.c(2 + r, 2 + 2 * a, ACK)]],
+        ['a request after its own FIN, at the sequence number of the FIN (a bogus sender)', (k) => [k.c(1 + r, 1 + a, FIN), k.c(1 + r, 1 + a, PSH, req), k.s(1 + a, 2 + r, FIN)]],
+        ['a FIN with the last bytes', (k) => [k.c(1 + r, 1 + a, PSH | FIN, req), k.s(1 + a, 2 + 2 * r, PSH, res), k.s(1 + 2 * a, 2 + 2 * r, FIN)]],
+        ['a FIN after a lost segment', (k) => [k.c(1 + 2 * r, 1 + a, FIN), k.s(1 + a, 2 + 2 * r, FIN)]],
+        ['a FIN in the middle of a body', (k) => [k.c(1 + r, 1 + a, PSH, req), k.s(1 + a, 1 + 2 * r, PSH, res.subarray(0, a - 1)), k.s(2 * a, 1 + 2 * r, FIN), k.c(1 + 2 * r, 1 + 2 * a, FIN)]],
+        ['a reset after one FIN', (k) => [k.c(1 + r, 1 + a, FIN), k.s(1 + a, 2 + r, RST)]],
+        ['both FINs, then the same ports reused at once', (k) => [k.c(1 + r, 1 + a, FIN), k.s(1 + a, 2 + r, FIN), k.c(900, 0, SYN), k.s(700, 901, SYNACK), k.c(901, 701, PSH, req), k.s(701, 901 + r, PSH, res)]],
+      ];
+      return cases.map(([what, end]) => [what, (p: number) => { const k = conn(p, 3000, 9000); return [...open(k), ...end(k)]; }]);
+    }
     let t = 1_700_000_000_000;
     const pkts: Pkt[] = [];
     openings.forEach(([, build], i) => {
