@@ -72,7 +72,7 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // 12 the server side's next sequence number: its SYN's plus 1), read from here on as HTTP
 // FIN: side 8 sent its FIN between messages, at sequence number 12 (its next)
 // CLOSE: side 8 sent its FIN after the other side's: the connection is over and handed back,
-// with its state as DEMOTE gives it (12 is 0)
+// with its state as DEMOTE gives it (12 is 0); its record stays, a tombstone (HS_CLOSED)
 const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
@@ -132,6 +132,8 @@ const ST_TRAILER_LF: u32 = 9;
 // a connection taken over at its SYN (see `handshake`): HS_OPEN until its first request, HS_SYNACK once the server's SYN came
 const HS_OPEN: u32 = 1;
 const HS_SYNACK: u32 = 2;
+// a connection closed by its FINs, kept as JS keeps it: a tombstone against stray packets, until JS lets it go (`demote`)
+const HS_CLOSED: u32 = 4;
 
 let freeHead: u32 = 0; // id + 1 of a free flow record, 0: none
 let nextUnused: u32 = 0;
@@ -192,6 +194,12 @@ export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0
 
 /** Hands a connection back: its state goes to STATE (see the getters) and its record is freed. */
 export function demote(id: u32): void {
+  saveState(id);
+  release(id);
+}
+
+/** A connection's state, to STATE (see the getters). */
+function saveState(id: u32): void {
   const f = flowAt(id);
   const s0 = f + F_SIDE;
   const s1 = s0 + SIDE_SIZE;
@@ -205,6 +213,11 @@ export function demote(id: u32): void {
   store<u32>(STATE + 24, load<u32>(s0 + S_REM));
   store<u32>(STATE + 28, load<u32>(s1 + S_STATE));
   store<u32>(STATE + 32, load<u32>(s1 + S_REM));
+}
+
+/** Frees a connection's record. */
+function release(id: u32): void {
+  const f = flowAt(id);
   // unlink from its bucket
   const b = load<u32>(f + F_BUCKET);
   let p = BUCKETS + b * 4;
@@ -231,6 +244,7 @@ export function demotedRemaining(side: u32): u32 { return load<u32>(STATE + 24 +
 const TAKEN: i32 = 0; // read here (events queued)
 const SLOW: i32 = 1; // JS reads it (a DEMOTE may have been queued first)
 const FULL: i32 = 2; // no room for its events: JS reads the events, then calls again
+const DROPPED: i32 = 3; // a packet of a tombstone, dropped as JS drops it (which then does not look for idle flows either)
 
 // the link types read here (LINKTYPE_*)
 const LINK_NULL: u32 = 0;
@@ -353,7 +367,7 @@ const MAX_HEAD: u32 = 65536;
 const MAX_CHUNK_LINE: u32 = 1024;
 
 /**
- * One captured packet at [s, s + len) of this memory. TAKEN, SLOW or FULL.
+ * One captured packet at [s, s + len) of this memory. TAKEN, SLOW, FULL or DROPPED.
  * `maxHead`: the head size JS accepts (larger heads are JS's to refuse).
  */
 export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): i32 {
@@ -369,6 +383,8 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const f = flowAt(id);
   const side = dirOut;
   const flags = <u32>load<u8>(t + 13);
+  // a closed connection: JS drops every packet of it but a new SYN (the ports reused: JS's)
+  if (load<u32>(f + F_HS) == HS_CLOSED) return (flags & 0x12) == 0x02 ? SLOW : DROPPED;
   const off = (<u32>load<u8>(t + 12) >> 4) * 4;
   const pay = t + off < ipEnd ? t + off : ipEnd;
   const seq = be32(t + 4);
@@ -407,7 +423,7 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   }
   const lp = LASTTS + id * 8;
   if (ts > load<f64>(lp)) store<f64>(lp, ts);
-  if (fin) return finHere(id, side, d, o, ts);
+  if (fin) return finHere(id, f, side, d, o, ts);
   if (start >= ipEnd) return TAKEN;
   const isRequest = side == load<u32>(f + F_CLIENT);
   const stop = stream(id, d, side, isRequest, start, ipEnd, ts, maxHead < MAX_HEAD ? maxHead : MAX_HEAD);
@@ -524,13 +540,14 @@ export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, ma
       recStatus = RECORDS_FULL;
       break;
     }
-    if (r != TAKEN) {
+    if (r != TAKEN && r != DROPPED) {
       recStatus = RECORDS_SLOW;
       break;
     }
     p += 16 + incl;
     recPackets++;
     if (ts > recMaxTs) recMaxTs = ts;
+    if (r == DROPPED) continue;
     recLastTs = ts;
     if (ts - lastSweep > sweepEvery) {
       recStatus = RECORDS_SWEEP;
@@ -558,7 +575,7 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
  * connection is read on; the second side's ends the connection, which goes
  * back to JS to be closed (CLOSE, with the state DEMOTE would give).
  */
-function finHere(id: u32, side: u32, d: u32, o: u32, ts: f64): i32 {
+function finHere(id: u32, f: u32, side: u32, d: u32, o: u32, ts: f64): i32 {
   if (load<u32>(d + S_FIN) != 0) return TAKEN;
   store<u32>(d + S_FIN, 1);
   const e = EVENTS + nEvents++ * EVENT_SIZE;
@@ -570,7 +587,8 @@ function finHere(id: u32, side: u32, d: u32, o: u32, ts: f64): i32 {
     store<u32>(e + 12, load<u32>(d + S_NEXT));
     return TAKEN;
   }
-  demote(id);
+  saveState(id);
+  store<u32>(f + F_HS, HS_CLOSED);
   store<u32>(e, EV_CLOSE);
   store<u32>(e + 12, 0);
   memory.copy(e + 16, STATE, DEMOTED_BYTES);

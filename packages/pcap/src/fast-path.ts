@@ -58,6 +58,7 @@ interface Exports {
 // what `packet` answers (assembly/fast-path.ts)
 const TAKEN = 0;
 const FULL = 2;
+const DROPPED = 3;
 // why `records` stopped
 const RECORDS_SLOW = 1;
 const RECORDS_FULL = 2;
@@ -158,6 +159,8 @@ export class FastPath implements FastFlows {
   private live = 0;
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
+  /** The packet `packet` read was a closed connection's, dropped as JS drops one: no look for idle flows after it. */
+  dropped = false;
   /** A string of the heads at [textFrom, textTo) of the memory (see `headText`), until the events are cleared. */
   private text = '';
   private textFrom = 0;
@@ -260,7 +263,8 @@ export class FastPath implements FastFlows {
         continue;
       }
       if (r !== TAKEN || copied) this.flush();
-      return r === TAKEN;
+      this.dropped = r === DROPPED;
+      return r === TAKEN || r === DROPPED;
     }
   }
 
@@ -403,8 +407,17 @@ export class FastPath implements FastFlows {
       this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
       this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
     }
-    // CLOSE: the second FIN, read as JS reads one, closes the connection
-    if (kind !== EV_DEMOTE) flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
+    // CLOSE: the second FIN, read as JS reads one, closes the connection; its record stays in the fast path, as a tombstone
+    if (kind !== EV_DEMOTE) {
+      flow.fastTomb = u[e + 1]!;
+      flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
+    }
+  }
+
+  /** JS lets go of a closed flow whose tombstone the fast path keeps (see `turn`): so does the fast path. */
+  untomb(flow: Flow): void {
+    this.w.demote(flow.fastTomb);
+    flow.fastTomb = -1;
   }
 
   /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */

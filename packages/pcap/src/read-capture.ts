@@ -153,10 +153,10 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
-  /** Whether the fast path read the packet (then the idle sweep runs if due). */
+  /** Whether the fast path read the packet (then the idle sweep runs if due, unless it dropped it as JS drops a closed connection's: JS does not look then). */
   const fastRead = (f: FastPath, buf: Buffer, start: number, end: number, linkType: number, tsMs: number): boolean => {
     if (!f.packet(buf, start, end, linkType, tsMs)) return false;
-    if (flows!.sweepDue(tsMs)) {
+    if (!f.dropped && flows!.sweepDue(tsMs)) {
       f.flush();
       flows!.tick(tsMs);
     }

@@ -16,6 +16,8 @@ export interface FastFlows {
   demote(flow: Flow): void;
   /** Capture time of `flow`'s last packet seen by the fast path. */
   lastTs(flow: Flow): number;
+  /** Lets go of the tombstone the fast path keeps of `flow`, closed by its FINs there. */
+  untomb(flow: Flow): void;
 }
 
 const APP_UNDECIDED = 0;
@@ -126,6 +128,8 @@ export class Flow {
   tunneled = false;
   /** Its id in the fast path while that reads it (see fast-path.ts), else -1. */
   fastId = -1;
+  /** Its id in the fast path when, closed there, it is kept there as a tombstone against stray packets, else -1. */
+  fastTomb = -1;
 
   constructor(
     readonly table: FlowTable,
@@ -704,6 +708,7 @@ export class FlowTable {
 
   private remove(flow: Flow, ts: number): void {
     this.close(flow, ts);
+    if (flow.fastTomb >= 0) this.fast!.untomb(flow);
     if (this.last === flow) this.last = null;
     const i = flow.hash & (this.buckets.length - 1);
     const head = this.buckets[i]!;
