@@ -173,6 +173,15 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       same(sj, await ingestShortReads(last, 'stray-last.pcap', last.length - 16 - stray.length, 'fast'), 'a stray packet of a closed connection, last, read as a file');
       assert.equal(sj.stats.counters.flowsTimedOut, 0);
     }
+    // a connection to a TLS port is left to JS from its SYN (speed only: handing it over would only see it handed back)
+    {
+      const hello = Buffer.from('160301002a0100002603030000000000000000000000000000000000000000000000000000000000000000000000', 'hex');
+      const tls = pcapFile(tcpConversation([[true, hello]], { clientPort: 44_000, serverPort: 443 }).map((p, i) => ({ ...p, tsMs: p.tsMs + i })));
+      const promoted = fastPathTotals.promoted;
+      const tj = await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'js');
+      same(tj, await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'fast'), 'TLS on 443');
+      assert.equal(fastPathTotals.promoted, promoted, 'not handed over');
+    }
     // the common opening, both wrapping ones, and others whose first request comes through
     assert.ok(js.exchanges.filter((ex) => ex.request.path === '/hs').length >= 6, 'requests read');
     assert.ok(fastPathTotals.heads - heads >= 4, `the fast path read ${fastPathTotals.heads - heads} heads`);
