@@ -244,7 +244,6 @@ export function demotedRemaining(side: u32): u32 { return load<u32>(STATE + 24 +
 const TAKEN: i32 = 0; // read here (events queued)
 const SLOW: i32 = 1; // JS reads it (a DEMOTE may have been queued first)
 const FULL: i32 = 2; // no room for its events: JS reads the events, then calls again
-const DROPPED: i32 = 3; // a packet of a tombstone, dropped as JS drops it (which then does not look for idle flows either)
 
 // the link types read here (LINKTYPE_*)
 const LINK_NULL: u32 = 0;
@@ -367,7 +366,7 @@ const MAX_HEAD: u32 = 65536;
 const MAX_CHUNK_LINE: u32 = 1024;
 
 /**
- * One captured packet at [s, s + len) of this memory. TAKEN, SLOW, FULL or DROPPED.
+ * One captured packet at [s, s + len) of this memory. TAKEN, SLOW or FULL.
  * `maxHead`: the head size JS accepts (larger heads are JS's to refuse).
  */
 export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): i32 {
@@ -384,7 +383,7 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const side = dirOut;
   const flags = <u32>load<u8>(t + 13);
   // a closed connection: JS drops every packet of it but a new SYN (the ports reused: JS's)
-  if (load<u32>(f + F_HS) == HS_CLOSED) return (flags & 0x12) == 0x02 ? SLOW : DROPPED;
+  if (load<u32>(f + F_HS) == HS_CLOSED) return (flags & 0x12) == 0x02 ? SLOW : TAKEN;
   const off = (<u32>load<u8>(t + 12) >> 4) * 4;
   const pay = t + off < ipEnd ? t + off : ipEnd;
   const seq = be32(t + 4);
@@ -540,14 +539,13 @@ export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, ma
       recStatus = RECORDS_FULL;
       break;
     }
-    if (r != TAKEN && r != DROPPED) {
+    if (r != TAKEN) {
       recStatus = RECORDS_SLOW;
       break;
     }
     p += 16 + incl;
     recPackets++;
     if (ts > recMaxTs) recMaxTs = ts;
-    if (r == DROPPED) continue;
     recLastTs = ts;
     if (ts - lastSweep > sweepEvery) {
       recStatus = RECORDS_SWEEP;

@@ -58,7 +58,6 @@ interface Exports {
 // what `packet` answers (assembly/fast-path.ts)
 const TAKEN = 0;
 const FULL = 2;
-const DROPPED = 3;
 // why `records` stopped
 const RECORDS_SLOW = 1;
 const RECORDS_FULL = 2;
@@ -159,8 +158,6 @@ export class FastPath implements FastFlows {
   private live = 0;
   /** Payload bytes of the packet handed back that the fast path had already read (set by a DEMOTE). */
   trim = 0;
-  /** The packet `packet` read was a closed connection's, dropped as JS drops one: no look for idle flows after it. */
-  dropped = false;
   /** A string of the heads at [textFrom, textTo) of the memory (see `headText`), until the events are cleared. */
   private text = '';
   private textFrom = 0;
@@ -263,8 +260,7 @@ export class FastPath implements FastFlows {
         continue;
       }
       if (r !== TAKEN || copied) this.flush();
-      this.dropped = r === DROPPED;
-      return r === TAKEN || r === DROPPED;
+      return r === TAKEN;
     }
   }
 

@@ -153,14 +153,15 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
   let packets = 0;
   let lastTs = 0;
   let onlyUnsupported = true;
-  /** Whether the fast path read the packet (then the idle sweep runs if due, unless it dropped it as JS drops a closed connection's: JS does not look then). */
-  const fastRead = (f: FastPath, buf: Buffer, start: number, end: number, linkType: number, tsMs: number): boolean => {
-    if (!f.packet(buf, start, end, linkType, tsMs)) return false;
-    if (!f.dropped && flows!.sweepDue(tsMs)) {
-      f.flush();
-      flows!.tick(tsMs);
-    }
-    return true;
+  /**
+   * Every packet moves capture time on, whoever reads it and whatever it is:
+   * the sweep for idle flows runs once it is due (the fast path's events read
+   * first, as the flows they concern may be swept).
+   */
+  const sweepIfDue = (tsMs: number): void => {
+    if (flows === undefined || !flows.sweepDue(tsMs)) return;
+    fast?.flush();
+    flows.tick(tsMs);
   };
   /** The fast path read the start of this segment before handing its flow back: JS reads on from there. */
   const skipRead = (): void => {
@@ -176,19 +177,22 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
       onlyUnsupported = false;
       if (tsMs > lastTs) lastTs = tsMs;
       if (declined) declined = false;
-      else if (fast !== null && fastRead(fast, buf, start, end, linkType, tsMs)) return;
+      else if (fast !== null && fast.packet(buf, start, end, linkType, tsMs)) {
+        sweepIfDue(tsMs);
+        return;
+      }
       pkt.ts = tsMs;
       const r = decodeLink(pkt, linkType, buf, start, end);
       if (r === null) {
         skipRead();
         // True: the connection was just handed to the fast path at its first request, and it reads this packet too
         // (a packet put back together from IP fragments is not its frame: it is never handed over)
-        if (table().packet(pkt, tsMs, pkt.buf === buf)) {
-          if (fastRead(fast!, buf, start, end, linkType, tsMs)) return;
+        if (table().packet(pkt, tsMs, pkt.buf === buf) && !fast!.packet(buf, start, end, linkType, tsMs)) {
           skipRead();
           table().packet(pkt, tsMs);
         }
       } else if (r !== FRAGMENT_HELD) countSkip(stats, r);
+      sweepIfDue(tsMs);
     },
     records(buf, start, end, le, ns, linkType) {
       if (fast === null) return read;

@@ -369,7 +369,6 @@ export class FlowTable {
         if (this.quiet(flow)) this.fast.promote(flow);
       } else if (pureSyn && !hasData && (flags & TCP_FIN) === 0 && flow.app === APP_UNDECIDED && this.opening(flow, dir)) this.fast.promote(flow, true);
     }
-    if (this.sweepDue(ts)) this.sweep(ts);
     return false;
   }
 
@@ -428,7 +427,7 @@ export class FlowTable {
     return ts - this.lastSweep > SWEEP_EVERY_MS;
   }
 
-  /** The sweep for idle flows, when due (the fast path's packets do not pass through `packet`). */
+  /** The sweep for idle flows, when due: the reader asks after every packet, whichever engine read it (read-capture.ts). */
   tick(ts: number): void {
     if (this.sweepDue(ts)) this.sweep(ts);
   }
