@@ -36,7 +36,7 @@ const MAX_FLOWS: u32 = 65536; // 8 MiB
 const BUCKETS: u32 = 20 << 20;
 const NBUCKETS: u32 = 65536; // 256 KiB
 const LASTTS: u32 = 21 << 20; // f64 per flow: 512 KiB
-const STATE: u32 = 22 << 20; // exported scalars (see the getters)
+const STATE: u32 = 22 << 20; // a connection handed back at JS's request (see `demote`)
 const NAME_IN: u32 = STATE + 1024; // JS writes a name to learn here (up to MAX_NAME bytes)
 const TOKEN: u32 = STATE + 2048; // 256 bytes: 1 for the characters of a token (RFC 9110 §5.6.2)
 const NAMES: u32 = 23 << 20; // learned header names, lower case: 64 KiB
@@ -80,8 +80,6 @@ const EV_END: u32 = 5;
 const EV_HTTP: u32 = 6;
 const EV_FIN: u32 = 7;
 const EV_CLOSE: u32 = 8;
-/** Bytes of STATE `demote` fills (TCP, then both sides' framing). */
-const DEMOTED_BYTES: u32 = 36;
 
 let nEvents: u32 = 0;
 let nHdrs: u32 = 0;
@@ -192,27 +190,32 @@ export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0
   return <i32>id;
 }
 
-/** Hands a connection back: its state goes to STATE (see the getters) and its record is freed. */
+/** Hands a connection back (JS asks): its state goes to STATE, laid out as in a DEMOTE event from byte 16, and its record is freed. */
 export function demote(id: u32): void {
-  saveState(id);
+  saveState(id, STATE);
   release(id);
 }
+export function statePtr(): u32 { return STATE; }
 
-/** A connection's state, to STATE (see the getters). */
-function saveState(id: u32): void {
+/**
+ * A connection's state at `at` (36 bytes): next sequence numbers (a, b),
+ * acknowledgments (a, b), which were seen (bits 1 and 2, and HS_* from bit 4
+ * on), then each side's framing state and bytes left.
+ */
+function saveState(id: u32, at: u32): void {
   const f = flowAt(id);
   const s0 = f + F_SIDE;
   const s1 = s0 + SIDE_SIZE;
-  store<u32>(STATE, load<u32>(s0 + S_NEXT));
-  store<u32>(STATE + 4, load<u32>(s1 + S_NEXT));
-  store<u32>(STATE + 8, load<u32>(s0 + S_ACK));
-  store<u32>(STATE + 12, load<u32>(s1 + S_ACK));
-  store<u32>(STATE + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1) | (load<u32>(f + F_HS) << 2));
+  store<u32>(at, load<u32>(s0 + S_NEXT));
+  store<u32>(at + 4, load<u32>(s1 + S_NEXT));
+  store<u32>(at + 8, load<u32>(s0 + S_ACK));
+  store<u32>(at + 12, load<u32>(s1 + S_ACK));
+  store<u32>(at + 16, load<u32>(s0 + S_ACKSEEN) | (load<u32>(s1 + S_ACKSEEN) << 1) | (load<u32>(f + F_HS) << 2));
   // between packets, so at a line start or in a body (see `stream`)
-  store<u32>(STATE + 20, load<u32>(s0 + S_STATE));
-  store<u32>(STATE + 24, load<u32>(s0 + S_REM));
-  store<u32>(STATE + 28, load<u32>(s1 + S_STATE));
-  store<u32>(STATE + 32, load<u32>(s1 + S_REM));
+  store<u32>(at + 20, load<u32>(s0 + S_STATE));
+  store<u32>(at + 24, load<u32>(s0 + S_REM));
+  store<u32>(at + 28, load<u32>(s1 + S_STATE));
+  store<u32>(at + 32, load<u32>(s1 + S_REM));
 }
 
 /** Frees a connection's record. */
@@ -234,11 +237,6 @@ function release(id: u32): void {
   freeHead = id + 1;
   live--;
 }
-export function demotedNext(side: u32): u32 { return load<u32>(STATE + side * 4); }
-export function demotedAck(side: u32): u32 { return load<u32>(STATE + 8 + side * 4); }
-export function demotedAckSeen(): u32 { return load<u32>(STATE + 16); }
-export function demotedState(side: u32): u32 { return load<u32>(STATE + 20 + side * 8); }
-export function demotedRemaining(side: u32): u32 { return load<u32>(STATE + 24 + side * 8); }
 
 // ---- packets ----
 const TAKEN: i32 = 0; // read here (events queued)
@@ -556,15 +554,20 @@ export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, ma
 }
 
 function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
-  const e = EVENTS + nEvents++ * EVENT_SIZE;
-  demote(id);
-  store<u32>(e, EV_DEMOTE);
-  store<u32>(e + 4, id);
-  store<u32>(e + 12, consumed);
-  // the TCP state, as `demote` left it
-  memory.copy(e + 16, STATE, DEMOTED_BYTES);
-  store<f64>(e + 56, ts);
+  stateEvent(EV_DEMOTE, id, 0, consumed, ts);
+  release(id);
   return SLOW;
+}
+
+/** A DEMOTE or CLOSE event: the connection's state from byte 16 (see `saveState`). */
+function stateEvent(kind: u32, id: u32, side: u32, consumed: u32, ts: f64): void {
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e, kind);
+  store<u32>(e + 4, id);
+  store<u32>(e + 8, side);
+  store<u32>(e + 12, consumed);
+  saveState(id, e + 16);
+  store<f64>(e + 56, ts);
 }
 
 /**
@@ -576,20 +579,17 @@ function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
 function finHere(id: u32, f: u32, side: u32, d: u32, o: u32, ts: f64): i32 {
   if (load<u32>(d + S_FIN) != 0) return TAKEN;
   store<u32>(d + S_FIN, 1);
-  const e = EVENTS + nEvents++ * EVENT_SIZE;
-  store<u32>(e + 4, id);
-  store<u32>(e + 8, side);
-  store<f64>(e + 56, ts);
   if (load<u32>(o + S_FIN) == 0) {
+    const e = EVENTS + nEvents++ * EVENT_SIZE;
     store<u32>(e, EV_FIN);
+    store<u32>(e + 4, id);
+    store<u32>(e + 8, side);
     store<u32>(e + 12, load<u32>(d + S_NEXT));
+    store<f64>(e + 56, ts);
     return TAKEN;
   }
-  saveState(id);
+  stateEvent(EV_CLOSE, id, side, 0, ts);
   store<u32>(f + F_HS, HS_CLOSED);
-  store<u32>(e, EV_CLOSE);
-  store<u32>(e + 12, 0);
-  memory.copy(e + 16, STATE, DEMOTED_BYTES);
   return TAKEN;
 }
 

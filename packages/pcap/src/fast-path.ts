@@ -37,11 +37,7 @@ interface Exports {
   takeRetransmitted(): number;
   promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number, handshake: number): number;
   demote(id: number): void;
-  demotedNext(side: number): number;
-  demotedAck(side: number): number;
-  demotedAckSeen(): number;
-  demotedState(side: number): number;
-  demotedRemaining(side: number): number;
+  statePtr(): number;
   reset(): void;
   seedNames(lo: number, hi: number): void;
   seedFlows(seed: number): void;
@@ -68,11 +64,11 @@ const UNREAD = 1;
 const TAKEN_OTHERWISE = 2;
 // events
 const EV_HEAD = 2;
-const EV_DEMOTE = 3;
 const EV_BODY = 4;
 const EV_END = 5;
 const EV_HTTP = 6;
 const EV_FIN = 7;
+const EV_CLOSE = 8;
 /** Bits of a DEMOTE's acknowledgments-seen word (assembly/fast-path.ts HS_*): taken over at its SYN and no HTTP yet; the server's SYN seen. */
 const HS_OPEN = 4;
 const HS_SYNACK = 8;
@@ -151,6 +147,8 @@ export class FastPath implements FastFlows {
   private events = 0;
   private headers = 0;
   private lastTsAt = 0;
+  /** Where `demote` leaves a connection's state (as a DEMOTE event from its 5th word on). */
+  private stateAt = 0;
   private names!: string[];
   private core: Core | null = null;
   /** Flows the fast path reads, by id. */
@@ -188,6 +186,7 @@ export class FastPath implements FastFlows {
     this.events = c.w.eventsPtr();
     this.headers = c.w.headersPtr();
     this.lastTsAt = c.w.lastTsPtr();
+    this.stateAt = c.w.statePtr();
   }
 
   /** The input is over: the instance goes back for reuse (its flows were all handed back by then). */
@@ -289,13 +288,8 @@ export class FastPath implements FastFlows {
     this.flush();
     const id = flow.fastId;
     if (id < 0) return;
-    const w = this.w;
-    w.demote(id);
-    const seen = w.demotedAckSeen();
-    this.restore(flow, w.demotedNext(0), w.demotedNext(1), w.demotedAck(0), w.demotedAck(1), seen);
-    if (seen & HS_OPEN) return;
-    this.resume(flow, 0, w.demotedState(0), w.demotedRemaining(0));
-    this.resume(flow, 1, w.demotedState(1), w.demotedRemaining(1));
+    this.w.demote(id);
+    this.handBack(flow, this.stateAt >> 2, true);
   }
 
   /**
@@ -398,16 +392,27 @@ export class FastPath implements FastFlows {
       return;
     }
     this.trim = u[e + 3]!;
-    this.restore(flow, u[e + 4]!, u[e + 5]!, u[e + 6]!, u[e + 7]!, u[e + 8]!);
-    if ((u[e + 8]! & HS_OPEN) === 0 && !doubted?.has(flow)) {
-      this.resume(flow, 0, u[e + 9]!, u[e + 10]!);
-      this.resume(flow, 1, u[e + 11]!, u[e + 12]!);
-    }
+    this.handBack(flow, e + 4, !doubted?.has(flow));
     // CLOSE: the second FIN, read as JS reads one, closes the connection; its record stays in the fast path, as a tombstone
-    if (kind !== EV_DEMOTE) {
+    if (kind === EV_CLOSE) {
       flow.fastTomb = u[e + 1]!;
       flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
     }
+  }
+
+  /**
+   * A connection handed back, its state at word `w` of the memory (a DEMOTE or
+   * CLOSE event's from its 5th word, or what `demote` left): TCP state into
+   * its reassemblers, and each side's framing into its HTTP stream (unless
+   * `streams` is false, or it has none yet: handed back in its handshake).
+   */
+  private handBack(flow: Flow, w: number, streams: boolean): void {
+    const u = this.u32;
+    const seen = u[w + 4]!;
+    this.restore(flow, u[w]!, u[w + 1]!, u[w + 2]!, u[w + 3]!, seen);
+    if ((seen & HS_OPEN) !== 0 || !streams) return;
+    this.resume(flow, 0, u[w + 5]!, u[w + 6]!);
+    this.resume(flow, 1, u[w + 7]!, u[w + 8]!);
   }
 
   /** JS lets go of a closed flow whose tombstone the fast path keeps (see `turn`): so does the fast path. */
