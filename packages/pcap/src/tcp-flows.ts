@@ -346,12 +346,9 @@ export class FlowTable {
       // (no room in the fast path: JS reads it, as HTTP)
     }
     // open from here on: a closed flow returned above, or was replaced
-    const dirs = flow.dirs!;
-    const d = dirs[dir]!;
-    const o = dirs[1 - dir]!;
+    const o = flow.dirs![1 - dir]!;
     if (flags & TCP_SYN) {
-      d.syn(p.seq);
-      if (flow.synSeq[dir]! < 0) flow.synSeq[dir] = p.seq;
+      this.syn(flow, dir, p.seq);
       if (flow.client < 0) flow.client = flags & TCP_ACK ? 1 - dir : dir;
     }
     if (flags & TCP_ACK) o.ackFromPeer(p.ack, ts, hasData);
@@ -359,15 +356,11 @@ export class FlowTable {
       this.close(flow, ts);
       return false;
     }
-    if (hasData || flags & TCP_FIN) {
-      d.segment(flags & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq, p.buf, p.start, p.end, (flags & TCP_FIN) !== 0, ts);
-      if (flags & TCP_FIN) flow.finBits |= 1 << dir;
-      if (flow.finBits === 3 && d.ended && o.ended) this.close(flow, ts);
-    }
+    if (hasData || flags & TCP_FIN) this.segment(flow, dir, flags & TCP_SYN ? (p.seq + 1) >>> 0 : p.seq, p.buf, p.start, p.end, (flags & TCP_FIN) !== 0, ts);
     if (this.fast !== null) {
       if (flow.app === APP_HTTP) {
         if (this.quiet(flow)) this.fast.promote(flow);
-      } else if (pureSyn && !hasData && (flags & TCP_FIN) === 0 && flow.app === APP_UNDECIDED && this.opening(flow, dir)) this.fast.promote(flow, true);
+      } else if (pureSyn && !hasData && flow.app === APP_UNDECIDED && this.opening(flow, dir)) this.fast.promote(flow, true);
     }
     return false;
   }
@@ -380,12 +373,12 @@ export class FlowTable {
    * TLS or SSH port (see NOT_HTTP_PORTS).
    */
   private opening(flow: Flow, dir: number): boolean {
+    // (a FIN sets finBits, whichever way it came: a SYN with FIN has ended its side)
     const [a, b] = flow.dirs!;
     const other = dir === 0 ? b : a;
     return (
-      flow.client === dir && !other.started && flow.finBits === 0 && a.finSeq < 0 && b.finSeq < 0 && !flow.tunneled && flow.fresh === 0 &&
-      flow.tls === null && flow.lead[0] === null && flow.lead[1] === null && a.pendingBytes === 0 && b.pendingBytes === 0 &&
-      !NOT_HTTP_PORTS.has(flow.port(1 - dir))
+      flow.client === dir && !other.started && flow.finBits === 0 && !flow.tunneled && flow.fresh === 0 && flow.tls === null &&
+      flow.lead[0] === null && flow.lead[1] === null && a.pendingBytes === 0 && b.pendingBytes === 0 && !NOT_HTTP_PORTS.has(flow.port(1 - dir))
     );
   }
 
@@ -406,20 +399,29 @@ export class FlowTable {
    * The second side's closes the flow (the fast path has handed it back then).
    */
   finRead(flow: Flow, dir: number, next: number, ts: number): void {
-    const dirs = flow.dirs!;
-    const d = dirs[dir]!;
-    d.nextSeq = next >>> 0;
-    d.segment(d.nextSeq, EMPTY, 0, 0, true, ts);
-    flow.finBits |= 1 << dir;
-    if (flow.finBits === 3 && d.ended && dirs[1 - dir]!.ended) this.close(flow, ts);
+    const seq = next >>> 0;
+    flow.dirs![dir]!.nextSeq = seq;
+    this.segment(flow, dir, seq, EMPTY, 0, 0, true, ts);
   }
 
-  /** The server's SYN (sequence number `seq`), seen by the fast path, as `packet` reads one. */
+  /** The server's SYN (sequence number `seq`), seen by the fast path. */
   serverSyn(flow: Flow, seq: number): void {
-    const server = 1 - flow.client;
-    const isn = seq >>> 0;
-    flow.dirs![server]!.syn(isn);
-    if (flow.synSeq[server]! < 0) flow.synSeq[server] = isn;
+    this.syn(flow, 1 - flow.client, seq >>> 0);
+  }
+
+  /** A SYN of side `dir`, sequence number `seq`. */
+  private syn(flow: Flow, dir: number, seq: number): void {
+    flow.dirs![dir]!.syn(seq);
+    if (flow.synSeq[dir]! < 0) flow.synSeq[dir] = seq;
+  }
+
+  /** A segment of side `dir`: bytes [start, end) of buf from sequence number `seq`, and a FIN after them; both sides' FINs in, the flow closes. */
+  private segment(flow: Flow, dir: number, seq: number, buf: Buffer, start: number, end: number, fin: boolean, ts: number): void {
+    const dirs = flow.dirs!;
+    const d = dirs[dir]!;
+    d.segment(seq, buf, start, end, fin, ts);
+    if (fin) flow.finBits |= 1 << dir;
+    if (flow.finBits === 3 && d.ended && dirs[1 - dir]!.ended) this.close(flow, ts);
   }
 
   /** Whether the sweep for idle flows is due at capture time `ts`. */
