@@ -613,7 +613,8 @@ export class FlowTable {
   private firstRequest(flow: Flow, dir: number, p: DecodedPacket): boolean {
     if (flow.tunneled || flow.fresh !== 0 || flow.tls !== null || flow.lead[0] !== null || flow.lead[1] !== null) return false;
     const [a, b] = flow.dirs!;
-    if (!a.fromSyn || !b.fromSyn || a.delivered !== 0 || b.delivered !== 0 || a.pendingBytes !== 0 || b.pendingBytes !== 0 || a.finSeq >= 0 || b.finSeq >= 0) return false;
+    // no FIN seen (finBits: a side's FIN before its SYN ends it without a FIN sequence number)
+    if (!a.fromSyn || !b.fromSyn || a.delivered !== 0 || b.delivered !== 0 || a.pendingBytes !== 0 || b.pendingBytes !== 0 || flow.finBits !== 0) return false;
     if (p.seq !== flow.dirs![dir]!.nextSeq) return false;
     // read from the bytes: a string of the head would be made for every connection
     const buf = p.buf;

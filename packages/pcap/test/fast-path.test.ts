@@ -105,6 +105,7 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       ['HEAD first, and a method in lower case', (p) => { const k = conn(p, 1000, 5000); const h = Buffer.from('HEAD / HTTP/1.1\r\n\r\nget / HTTP/1.1\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, h), k.s(1, 1 + h.length, PSH, Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n'))]; }],
       ['a method JS knows but the fast path parses no further', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('PROPFIND /dav HTTP/1.1\r\nDepth: 0\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
       ['a known method glued to its target', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('GET/glued HTTP/1.1\r\nHost: a\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
+      ['the server sends a FIN before its SYN-ACK (its side ends there: JS drops its answer)', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, FIN), k.s(0, 1, SYNACK), k.c(1, 1, ACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
       ['data on the ACK before the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(1, 1, PSH, req), k.s(0, 1, SYNACK), k.s(1, 1 + req.length, PSH, res)]; }],
       ...closings(),
       ['the same ports again once closed', (p) => [...openings[0]![1](p), ...openings[0]![1](p).map((b, i) => (i === 0 ? ipv4Tcp(C, S, p, 80, 77_000, 0, SYN, Buffer.alloc(0)) : b))]],
