@@ -70,6 +70,8 @@ export class CaptureFault extends Error {
 export interface RecordsRead {
   bytes: number;
   packets: number;
+  /** Stopped only to let the sink do something between records (the idle sweep): call again rather than read the next record one at a time. */
+  again: boolean;
 }
 
 /** Receives each packet record. `buf` is a view valid only during the call: copy what you keep. */

@@ -49,6 +49,7 @@ export class PcapReader {
         pos += r.bytes;
         this.offset += r.bytes;
         this.packets += r.packets;
+        if (r.again) continue;
       }
       const avail = len - pos;
       if (avail <= 0) break;
