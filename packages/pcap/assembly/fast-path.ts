@@ -73,6 +73,9 @@ export function nameInPtr(): u32 { return NAME_IN; }
 // FIN: side 8 sent its FIN between messages, at sequence number 12 (its next)
 // CLOSE: side 8 sent its FIN after the other side's: the connection is over and handed back,
 // with its state as DEMOTE gives it (12 is 0); its record stays, a tombstone (HS_CLOSED)
+// SYN: a client's SYN of a connection JS has no flow for, taken over here (see `synTake`): 8 v6,
+// 12..24 the client's address (a), 28 its port, 32..44 the server's (b), 48 its port, 52 the SYN's
+// sequence number
 const EV_HEAD: u32 = 2;
 const EV_DEMOTE: u32 = 3;
 const EV_BODY: u32 = 4;
@@ -80,6 +83,7 @@ const EV_END: u32 = 5;
 const EV_HTTP: u32 = 6;
 const EV_FIN: u32 = 7;
 const EV_CLOSE: u32 = 8;
+const EV_SYN: u32 = 9;
 
 let nEvents: u32 = 0;
 let nHdrs: u32 = 0;
@@ -130,8 +134,11 @@ const ST_TRAILER_LF: u32 = 9;
 // a connection taken over at its SYN (see `handshake`): HS_OPEN until its first request, HS_SYNACK once the server's SYN came
 const HS_OPEN: u32 = 1;
 const HS_SYNACK: u32 = 2;
-// a connection closed by its FINs, kept as JS keeps it: a tombstone against stray packets, until JS lets it go (`demote`)
+// a connection closed by its FINs, kept as JS keeps it: a tombstone against stray packets, until JS lets it go (`forget`)
 const HS_CLOSED: u32 = 4;
+// a connection JS reads (handed back, or never taken): every packet of it is JS's. JS has a record
+// for every flow it has (see `synTake`), until it lets the flow go (`forget`)
+const HS_JS: u32 = 8;
 
 let freeHead: u32 = 0; // id + 1 of a free flow record, 0: none
 let nextUnused: u32 = 0;
@@ -157,7 +164,16 @@ let flowSeed: u32 = 0x811c9dc5;
  * Sides and addresses are JS's Flow's (a and b).
  */
 export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
-  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, handshake: u32): i32 {
+  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, handshake: u32, kept: i32): i32 {
+  // the flow's record while JS read it is made again (it had no state here)
+  if (kept >= 0) release(<u32>kept);
+  return take(v6, a0, a1, a2, a3, ap, b0, b1, b2, b3, bp, client, next0, next1, ack0, ack1, ackSeen, lastTs,
+    handshake == 1 ? HS_OPEN : handshake == 2 ? HS_JS : 0);
+}
+
+/** A new record (id, or -1 when the table is full). */
+function take(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
+  next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, hs: u32): i32 {
   let id: u32;
   if (freeHead != 0) {
     id = freeHead - 1;
@@ -174,7 +190,7 @@ export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0
   store<u32>(f + F_AP, ap);
   store<u32>(f + F_BP, bp);
   store<u32>(f + F_CLIENT, client);
-  store<u32>(f + F_HS, handshake != 0 ? HS_OPEN : 0);
+  store<u32>(f + F_HS, hs);
   store<u32>(f + F_SIDE + S_NEXT, next0);
   store<u32>(f + F_SIDE + SIDE_SIZE + S_NEXT, next1);
   store<u32>(f + F_SIDE + S_ACK, ack0);
@@ -190,10 +206,30 @@ export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0
   return <i32>id;
 }
 
-/** Hands a connection back (JS asks): its state goes to STATE, laid out as in a DEMOTE event from byte 16, and its record is freed. */
+/** Hands a connection back (JS asks): its state goes to STATE, laid out as in a DEMOTE event from byte 16; its record stays, JS's. */
 export function demote(id: u32): void {
   saveState(id, STATE);
+  store<u32>(flowAt(id) + F_HS, HS_JS);
+}
+
+/** JS let a flow go: its record (JS's, or a tombstone) is freed. */
+export function forget(id: u32): void {
   release(id);
+}
+
+/**
+ * Taking connections over at their client's SYN (`synTake`) is safe while JS
+ * has a record here for each of its flows: 0 stops it (JS could not make one);
+ * otherwise it stops while `limit` records are in use (JS's most flows, so that
+ * a flow made from a SYN event never makes JS evict one).
+ */
+let synLimit: u32 = 0;
+export function takeSyns(limit: u32): void { synLimit = limit; }
+
+/** Ports whose connections are not taken over at their SYN (TLS, SSH: JS's NOT_HTTP_PORTS), a bit each. */
+const PORTS: u32 = STATE + 4096;
+export function notHttpPort(port: u32): void {
+  store<u8>(PORTS + (port >> 3), <u8>(<u32>load<u8>(PORTS + (port >> 3)) | (1 << (port & 7))));
 }
 export function statePtr(): u32 { return STATE; }
 
@@ -375,13 +411,14 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const sport = be16(t);
   const dport = be16(t + 2);
   const idi = lookup(sport, dport);
-  if (idi < 0) return SLOW;
+  const flags = <u32>load<u8>(t + 13);
+  if (idi < 0) return synTake(sport, dport, flags, ts);
   const id = <u32>idi;
   const f = flowAt(id);
   const side = dirOut;
-  const flags = <u32>load<u8>(t + 13);
-  // a closed connection: JS drops every packet of it but a new SYN (the ports reused: JS's)
-  if (load<u32>(f + F_HS) == HS_CLOSED) return (flags & 0x12) == 0x02 ? SLOW : TAKEN;
+  // JS's connection; or a closed one: JS drops every packet of it but a new SYN (the ports reused: JS's)
+  const hs = load<u32>(f + F_HS);
+  if (hs >= HS_CLOSED) return hs == HS_JS || (flags & 0x12) == 0x02 ? SLOW : TAKEN;
   const off = (<u32>load<u8>(t + 12) >> 4) * 4;
   const pay = t + off < ipEnd ? t + off : ipEnd;
   const seq = be32(t + 4);
@@ -426,6 +463,34 @@ export function packet(s: u32, len: u32, linkType: u32, ts: f64, maxHead: u32): 
   const stop = stream(id, d, side, isRequest, start, ipEnd, ts, maxHead < MAX_HEAD ? maxHead : MAX_HEAD);
   store<u32>(d + S_NEXT, load<u32>(d + S_NEXT) + (stop - start));
   if (stop < ipEnd) return demoteHere(id, stop - pay, ts);
+  return TAKEN;
+}
+
+/**
+ * The packet of a connection JS has no flow for (no record): when it is a
+ * client's SYN without bytes (nor ACK, FIN or RST), to a port not in PORTS,
+ * the connection is taken over here, as JS would hand it over at that SYN
+ * (src/tcp-flows.ts `opening`): side a the client, its next sequence number
+ * the SYN's plus 1. JS makes its flow from the SYN event.
+ */
+function synTake(sport: u32, dport: u32, flags: u32, ts: f64): i32 {
+  const t = tcpAt;
+  if (live >= synLimit || (flags & 0x17) != 0x02) return SLOW;
+  if (t + (<u32>load<u8>(t + 12) >> 4) * 4 < ipEnd) return SLOW;
+  if ((<u32>load<u8>(PORTS + (dport >> 3)) & (1 << (dport & 7))) != 0) return SLOW;
+  const seq = be32(t + 4);
+  const idi = take(v6, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, 0, seq + 1, 0, 0, 0, 0, ts, HS_OPEN);
+  if (idi < 0) return SLOW;
+  const e = EVENTS + nEvents++ * EVENT_SIZE;
+  store<u32>(e, EV_SYN);
+  store<u32>(e + 4, <u32>idi);
+  store<u32>(e + 8, v6);
+  store<u32>(e + 12, s0); store<u32>(e + 16, s1); store<u32>(e + 20, s2); store<u32>(e + 24, s3);
+  store<u32>(e + 28, sport);
+  store<u32>(e + 32, d0); store<u32>(e + 36, d1); store<u32>(e + 40, d2); store<u32>(e + 44, d3);
+  store<u32>(e + 48, dport);
+  store<u32>(e + 52, seq);
+  store<f64>(e + 56, ts);
   return TAKEN;
 }
 
@@ -555,7 +620,7 @@ export function records(addr: u32, len: u32, le: u32, ns: u32, linkType: u32, ma
 
 function demoteHere(id: u32, consumed: u32, ts: f64): i32 {
   stateEvent(EV_DEMOTE, id, 0, consumed, ts);
-  release(id);
+  store<u32>(flowAt(id) + F_HS, HS_JS);
   return SLOW;
 }
 
@@ -1087,4 +1152,5 @@ export function reset(): void {
   retransmitted = 0;
   nameBytes = 0;
   nameCount = 0;
+  synLimit = 0;
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SWEEP_EVERY_MS, type FastFlows, type Flow } from './tcp-flows.js';
+import { NOT_HTTP_PORTS, SWEEP_EVERY_MS, SynTuple, type FastFlows, type Flow, type FlowTable } from './tcp-flows.js';
 import { addHeader, BODY_LEN, HEAD_TEXT_WINDOW, CHUNK_DATA, CHUNK_END, CHUNK_SIZE, HttpMessage, START, TRAILERS, type HttpStream } from './http-stream.js';
 import { requestLine } from './start-line.js';
 import type { BodyFile } from './file-bytes.js';
@@ -14,7 +14,9 @@ import type { BodyFile } from './file-bytes.js';
  * the flow back at the byte where it stopped (a DEMOTE event, with its TCP
  * state and each side's framing: in a body with so many bytes left, or at the
  * start of a chunk line), and the JS engine reads on from there. The flow is
- * offered again once it is quiet.
+ * offered again once it is quiet. A connection JS has no flow for is taken
+ * over at its client's SYN (a SYN event: JS makes the flow then); so that it
+ * can tell, the fast path keeps a record of every flow JS has (`keep`, `forget`).
  */
 
 /** The few WebAssembly names used here (the compiler's lib has no WebAssembly types). */
@@ -35,8 +37,11 @@ interface Exports {
   clearEvents(): void;
   textEnd(): number;
   takeRetransmitted(): number;
-  promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number, handshake: number): number;
+  promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number, handshake: number, kept: number): number;
   demote(id: number): void;
+  forget(id: number): void;
+  takeSyns(limit: number): void;
+  notHttpPort(port: number): void;
   statePtr(): number;
   reset(): void;
   seedNames(lo: number, hi: number): void;
@@ -69,6 +74,13 @@ const EV_END = 5;
 const EV_HTTP = 6;
 const EV_FIN = 7;
 const EV_CLOSE = 8;
+const EV_SYN = 9;
+/** What `promote` makes of a record (assembly/fast-path.ts): read here, read here from its SYN on, or JS's. */
+const TAKE_QUIET = 0;
+const TAKE_SYN = 1;
+const TAKE_JS = 2;
+/** Flow records the fast path has (assembly/fast-path.ts MAX_FLOWS). */
+const MAX_FLOWS = 65_536;
 /** Bits of a DEMOTE's acknowledgments-seen word (assembly/fast-path.ts HS_*): taken over at its SYN and no HTTP yet; the server's SYN seen. */
 const HS_OPEN = 4;
 const HS_SYNACK = 8;
@@ -99,10 +111,6 @@ const MAX_NAME = 64;
  */
 export const fastPathTotals = { promoted: 0, demoted: 0, heads: 0, disagreements: 0 };
 
-export interface FastPathCounters {
-  retransmittedBytes: number;
-}
-
 /** One WebAssembly instance and its views; instances are reused (making one costs milliseconds). */
 class Core {
   readonly w: Exports;
@@ -119,6 +127,7 @@ class Core {
     this.w.seedNames((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
     // and for its flow table, so that no capture can put its flows in one bucket
     this.w.seedFlows((Math.random() * 2 ** 32) >>> 0);
+    for (const port of NOT_HTTP_PORTS) this.w.notHttpPort(port);
     const buf = this.w.memory.buffer;
     this.mem = Buffer.from(buf);
     this.u32 = new Uint32Array(buf);
@@ -167,11 +176,16 @@ export class FastPath implements FastFlows {
   private slicePos = 0;
   private sliceLen = 0;
 
+  /** The flow the SYN events' flows are made from (one object, reused). */
+  private readonly tuple = new SynTuple();
+
   constructor(
-    private readonly counters: FastPathCounters,
+    private readonly table: FlowTable,
     private readonly maxHeaderBytes: number,
     /** The file being read, when bodies can be read back from it (else they are copied out). */
     private readonly file: BodyFile | null,
+    /** The most flows JS keeps (see `takeSyns` in assembly/fast-path.ts). */
+    private readonly maxFlows: number,
   ) {}
 
   private attach(): void {
@@ -187,6 +201,8 @@ export class FastPath implements FastFlows {
     this.headers = c.w.headersPtr();
     this.lastTsAt = c.w.lastTsPtr();
     this.stateAt = c.w.statePtr();
+    // taking SYNs needs a record of every flow JS has: none past the table's size
+    c.w.takeSyns(this.maxFlows <= MAX_FLOWS ? this.maxFlows : 0);
   }
 
   /** The input is over: the instance goes back for reuse (its flows were all handed back by then). */
@@ -266,6 +282,7 @@ export class FastPath implements FastFlows {
   promote(flow: Flow, handshake = false): boolean {
     if (this.core === null) this.attach();
     const [d0, d1] = flow.dirs!;
+    const kept = flow.fastKept;
     const id = this.w.promote(
       flow.v6 ? 1 : 0,
       flow.a0, flow.a1, flow.a2, flow.a3, flow.ap,
@@ -274,14 +291,25 @@ export class FastPath implements FastFlows {
       d0.nextSeq, d1.nextSeq, d0.peerAck, d1.peerAck,
       (d0.peerAckSeen ? 1 : 0) | (d1.peerAckSeen ? 2 : 0),
       flow.lastTs,
-      handshake ? 1 : 0,
+      handshake ? TAKE_SYN : TAKE_QUIET,
+      kept,
     );
+    // (the kept record was let go first: one is free)
+    flow.fastKept = -1;
     if (id < 0) return false;
     flow.fastId = id;
     this.flows[id] = flow;
     this.live++;
     fastPathTotals.promoted++;
     return true;
+  }
+
+  keep(flow: Flow): void {
+    if (this.core === null) this.attach();
+    const id = this.w.promote(flow.v6 ? 1 : 0, flow.a0, flow.a1, flow.a2, flow.a3, flow.ap, flow.b0, flow.b1, flow.b2, flow.b3, flow.bp, 0, 0, 0, 0, 0, 0, flow.lastTs, TAKE_JS, -1);
+    // no room: the fast path must no longer take SYNs, as it could take one of this flow's
+    if (id < 0) this.w.takeSyns(0);
+    else flow.fastKept = id;
   }
 
   demote(flow: Flow): void {
@@ -335,7 +363,7 @@ export class FastPath implements FastFlows {
   flush(): void {
     if (this.core === null) return;
     const r = this.w.takeRetransmitted();
-    if (r > 0) this.counters.retransmittedBytes += r;
+    if (r > 0) this.table.counters.retransmittedBytes += r;
     const n = this.w.eventCount();
     if (n === 0) return;
     this.textEnd = this.w.textEnd();
@@ -372,9 +400,10 @@ export class FastPath implements FastFlows {
   }
 
   /**
-   * HTTP, FIN, CLOSE or DEMOTE event `e`: a connection taken over at its SYN
-   * found to be HTTP, a side's FIN, the second FIN (the connection is over and
-   * handed back), or a connection handed back. A few times a connection, so
+   * SYN, HTTP, FIN, CLOSE or DEMOTE event `e`: a client's SYN taken over (JS
+   * makes the flow), a connection taken over at its SYN found to be HTTP, a
+   * side's FIN, the second FIN (the connection is over and handed back), or a
+   * connection handed back. A few times a connection, so
    * in a method of their own: the first connection ends after `flush` is
    * compiled, and a branch of its own that had never run would make V8 throw
    * that code away and compile it again; this call has run by then (the first
@@ -382,6 +411,11 @@ export class FastPath implements FastFlows {
    */
   private turn(kind: number, flow: Flow, e: number, ts: number, doubted: Set<Flow> | null): void {
     const u = this.u32;
+    if (kind === EV_SYN) {
+      // (no flow yet: `flow` is undefined)
+      this.synRead(u[e + 1]!, e, ts);
+      return;
+    }
     // (sequence numbers as int32: one of 2^31 or more read as is would be a heap number, and make this code be compiled again)
     if (kind === EV_HTTP) {
       flow.table.firstRequestRead(flow, u[e + 2]!, u[e + 3]! | 0);
@@ -394,10 +428,22 @@ export class FastPath implements FastFlows {
     this.trim = u[e + 3]!;
     this.handBack(flow, e + 4, !doubted?.has(flow));
     // CLOSE: the second FIN, read as JS reads one, closes the connection; its record stays in the fast path, as a tombstone
-    if (kind === EV_CLOSE) {
-      flow.fastTomb = u[e + 1]!;
-      flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
-    }
+    if (kind === EV_CLOSE) flow.table.finRead(flow, u[e + 2]!, u[e + 4 + u[e + 2]!]! | 0, ts);
+  }
+
+  /** SYN event `e`: the flow JS makes of the client's SYN the fast path took, record `id`. */
+  private synRead(id: number, e: number, ts: number): void {
+    const u = this.u32;
+    const t = this.tuple;
+    t.v6 = u[e + 2] !== 0;
+    t.s0 = u[e + 3]!; t.s1 = u[e + 4]!; t.s2 = u[e + 5]!; t.s3 = u[e + 6]!; t.sport = u[e + 7]!;
+    t.d0 = u[e + 8]!; t.d1 = u[e + 9]!; t.d2 = u[e + 10]!; t.d3 = u[e + 11]!; t.dport = u[e + 12]!;
+    // (as int32, as the other events' sequence numbers: see `turn`)
+    const flow = this.table.synRead(t, u[e + 13]! | 0, ts);
+    flow.fastId = id;
+    this.flows[id] = flow;
+    this.live++;
+    fastPathTotals.promoted++;
   }
 
   /**
@@ -415,10 +461,9 @@ export class FastPath implements FastFlows {
     this.resume(flow, 1, u[w + 7]!, u[w + 8]!);
   }
 
-  /** JS lets go of a closed flow whose tombstone the fast path keeps (see `turn`): so does the fast path. */
-  untomb(flow: Flow): void {
-    this.w.demote(flow.fastTomb);
-    flow.fastTomb = -1;
+  forget(flow: Flow): void {
+    this.w.forget(flow.fastKept);
+    flow.fastKept = -1;
   }
 
   /** The bytes of BODY event `e`: left in the file when they are in the input slice and the file can be read back, else copied. */
@@ -534,6 +579,8 @@ export class FastPath implements FastFlows {
     if (last > flow.lastTs) flow.lastTs = last;
     this.flows[id] = undefined;
     flow.fastId = -1;
+    // its record stays: JS's from here, or the tombstone of a connection closed there
+    flow.fastKept = id;
     this.live--;
     fastPathTotals.demoted++;
     const [d0, d1] = flow.dirs!;

@@ -272,7 +272,7 @@ async function* run(input: AsyncIterable<Uint8Array> | FileBytes, opts: ReadCapt
           throw new InputError(opts.file, `not a pcap or pcapng capture (starts with 0x${head.subarray(0, 4).toString('hex')})`, 0);
         }
         flows = new FlowTable(caps, stats, budget, env, format);
-        if (engine === 'fast') flows.fast = fast = new FastPath(flows.counters, caps.maxHeaderBytes, bodyFile);
+        if (engine === 'fast') flows.fast = fast = new FastPath(flows, caps.maxHeaderBytes, bodyFile, caps.maxFlows);
         reader = format === 'pcap' ? new PcapReader(sink, caps.maxPacketBytes, linkSupported) : (ng = new PcapngReader(sink, caps.maxPacketBytes, linkSupported));
         slice = head;
         head = undefined;

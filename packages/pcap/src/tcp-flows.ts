@@ -16,8 +16,24 @@ export interface FastFlows {
   demote(flow: Flow): void;
   /** Capture time of `flow`'s last packet seen by the fast path. */
   lastTs(flow: Flow): number;
-  /** Lets go of the tombstone the fast path keeps of `flow`, closed by its FINs there. */
-  untomb(flow: Flow): void;
+  /** A flow JS made (`create`): the fast path keeps a record of it, so that it never takes a SYN of its connection for a new one. */
+  keep(flow: Flow): void;
+  /** Lets go of the record the fast path keeps of `flow` (JS's, or its tombstone once closed there). */
+  forget(flow: Flow): void;
+}
+
+/** The addresses and ports of a flow's first packet (a DecodedPacket, or the fast path's SYN event: `SynTuple`). */
+export interface FlowTuple {
+  v6: boolean;
+  s0: number; s1: number; s2: number; s3: number; sport: number;
+  d0: number; d1: number; d2: number; d3: number; dport: number;
+}
+
+/** A FlowTuple of its own, reused (an object literal's shape here cost V8 a recompilation of the hottest code). */
+export class SynTuple implements FlowTuple {
+  v6 = false;
+  s0 = 0; s1 = 0; s2 = 0; s3 = 0; sport = 0;
+  d0 = 0; d1 = 0; d2 = 0; d3 = 0; dport = 0;
 }
 
 const APP_UNDECIDED = 0;
@@ -42,7 +58,7 @@ const HTTP_PORTS = new Set([80, 81, 591, 3128, 8000, 8008, 8080, 8081, 8088, 888
  * only hand it back at its first packet (20 % slower on a capture of short TLS
  * connections). Speed only: whatever the port, JS still tells HTTP by content.
  */
-const NOT_HTTP_PORTS = new Set([22, 443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443, 9443]);
+export const NOT_HTTP_PORTS = new Set([22, 443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443, 9443]);
 const MID_REQUEST = /(?:^|\n)[A-Z][A-Za-z0-9_-]{0,19} +[^\s]+ +HTTP\/[0-9]\.[0-9]\r?\n/;
 const MID_RESPONSE = /(?:^|\n)HTTP\/[0-9]\.[0-9] +[0-9]{3}/;
 /**
@@ -135,13 +151,16 @@ export class Flow {
   tunneled = false;
   /** Its id in the fast path while that reads it (see fast-path.ts), else -1. */
   fastId = -1;
-  /** Its id in the fast path when, closed there, it is kept there as a tombstone against stray packets, else -1. */
-  fastTomb = -1;
+  /**
+   * Its record in the fast path while the fast path does not read it (JS reads it, or it was closed
+   * there and the record is its tombstone against stray packets), else -1. See FastFlows.keep.
+   */
+  fastKept = -1;
 
   constructor(
     readonly table: FlowTable,
     readonly hash: number,
-    p: DecodedPacket,
+    p: FlowTuple,
     budget: Budget,
     counters: ReassemblyCounters,
     maxFlowBuffered: () => number,
@@ -402,6 +421,20 @@ export class FlowTable {
     const seq = next >>> 0;
     flow.dirs![dir]!.nextSeq = seq;
     this.segment(flow, dir, seq, EMPTY, 0, 0, true, ts);
+  }
+
+  /**
+   * A client's SYN, sequence number `seq`, of a connection JS had no flow for,
+   * taken over by the fast path there: the flow `packet` makes of it, and hands
+   * over at once (`opening`). The fast path sets its id.
+   */
+  synRead(t: FlowTuple, seq: number, ts: number): Flow {
+    const hash = (sideHash(t.s0, t.s1, t.s2, t.s3, t.sport) ^ sideHash(t.d0, t.d1, t.d2, t.d3, t.dport)) & 0x3fffffff;
+    // (no eviction in `create`: the fast path takes SYNs only while JS has room for their flows)
+    const flow = this.create(t, hash, ts, true);
+    this.syn(flow, 0, seq >>> 0);
+    flow.client = 0;
+    return flow;
   }
 
   /** The server's SYN (sequence number `seq`), seen by the fast path. */
@@ -676,7 +709,8 @@ export class FlowTable {
     flow.lead[1] = null;
   }
 
-  private create(p: DecodedPacket, hash: number, ts: number): Flow {
+  /** `taken`: the fast path has the flow's record (its SYN was taken there), else it keeps one. */
+  private create(p: FlowTuple, hash: number, ts: number, taken = false): Flow {
     if (this.count >= this.caps.maxFlows) this.evict(ts);
     const f = new Flow(this, hash, p, this.budget, this.counters, this.maxFlowBuffered);
     f.lastTs = ts;
@@ -690,6 +724,7 @@ export class FlowTable {
     this.newest = f;
     this.count++;
     this.counters.flows++;
+    if (!taken) this.fast?.keep(f);
     return f;
   }
 
@@ -719,7 +754,7 @@ export class FlowTable {
 
   private remove(flow: Flow, ts: number): void {
     this.close(flow, ts);
-    if (flow.fastTomb >= 0) this.fast!.untomb(flow);
+    if (flow.fastKept >= 0) this.fast!.forget(flow);
     if (this.last === flow) this.last = null;
     const i = flow.hash & (this.buckets.length - 1);
     const head = this.buckets[i]!;

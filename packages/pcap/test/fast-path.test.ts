@@ -107,6 +107,9 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       ['a known method glued to its target', (p) => { const k = conn(p, 1000, 5000); const r = Buffer.from('GET/glued HTTP/1.1\r\nHost: a\r\n\r\n'); return [k.c(0, 0, SYN), k.s(0, 1, SYNACK), k.c(1, 1, PSH, r), k.s(1, 1 + r.length, PSH, res)]; }],
       ['the server sends a FIN before its SYN-ACK (its side ends there: JS drops its answer)', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.s(0, 1, FIN), k.s(0, 1, SYNACK), k.c(1, 1, ACK), k.c(1, 1, PSH, req), k.s(1, 1 + req.length, PSH, res)]; }],
       ['data on the ACK before the SYN-ACK', (p) => { const k = conn(p, 1000, 5000); return [k.c(0, 0, SYN), k.c(1, 1, PSH, req), k.s(0, 1, SYNACK), k.s(1, 1 + req.length, PSH, res)]; }],
+      // JS's flow, never the fast path's (picked up midway, a request unanswered): a new SYN on its ports is JS's to
+      // read (the ports reused: JS ends the old connection there, its request unanswered, before the new one's)
+      ['a connection JS reads from midway, then its ports reused', (p) => { const k = conn(p, 1000, 5000); const n = conn(p, 70_000, 90_000); return [k.c(1, 1, PSH, req), n.c(0, 0, SYN), n.s(0, 1, SYNACK), n.c(1, 1, ACK), n.c(1, 1, PSH, req), n.s(1, 1 + req.length, PSH, res)]; }],
       ...closings(),
       ['the same ports again once closed', (p) => [...openings[0]![1](p), ...openings[0]![1](p).map((b, i) => (i === 0 ? ipv4Tcp(C, S, p, 80, 77_000, 0, SYN, Buffer.alloc(0)) : b))]],
     ];
@@ -174,14 +177,29 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       same(sj, await ingestShortReads(last, 'stray-last.pcap', last.length - 16 - stray.length, 'fast'), 'a stray packet of a closed connection, last, read as a file');
       assert.equal(sj.stats.counters.flowsTimedOut, 1);
     }
-    // a connection to a TLS port is left to JS from its SYN (speed only: handing it over would only see it handed back)
+    // a connection to a TLS port is left to JS from its SYN (speed only: handing it over would only see it handed back),
+    // by JS (the first connection of a capture) and by the fast path (one after an HTTP connection it reads)
     {
       const hello = Buffer.from('160301002a0100002603030000000000000000000000000000000000000000000000000000000000000000000000', 'hex');
-      const tls = pcapFile(tcpConversation([[true, hello]], { clientPort: 44_000, serverPort: 443 }).map((p, i) => ({ ...p, tsMs: p.tsMs + i })));
-      const promoted = fastPathTotals.promoted;
-      const tj = await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'js');
-      same(tj, await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'fast'), 'TLS on 443');
-      assert.equal(fastPathTotals.promoted, promoted, 'not handed over');
+      const tlsConn = tcpConversation([[true, hello]], { clientPort: 44_000, serverPort: 443 });
+      const http = tcpConversation([[true, req]], { clientPort: 44_001, t0: tlsConn[0]!.tsMs - 100 }).slice(0, -3);
+      for (const [what, pkts, expected] of [['TLS on 443', tlsConn, 0], ['TLS on 443 after an HTTP connection', [...http, ...tlsConn], 1]] as const) {
+        const tls = pcapFile(pkts.map((p, i) => ({ ...p, tsMs: p.tsMs + i })));
+        const tj = await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'js');
+        const promoted = fastPathTotals.promoted;
+        same(tj, await ingestBytes(tls, 'tls.pcap', 65_536, undefined, 'fast'), what);
+        assert.equal(fastPathTotals.promoted - promoted, expected, `${what}: only the HTTP connection handed over`);
+      }
+    }
+    // more connections at once than JS keeps flows: JS evicts the least recently active to make room for the next
+    // SYN, and the fast path must not take a SYN whose flow would make JS evict one (the fast path's SYN events)
+    {
+      const pkts = [];
+      for (let i = 0; i < 60; i++) pkts.push(...httpConversation(`/crowd/${i}`, 1_700_000_000_000 + i * 0.25, 45_000 + i));
+      const crowd = pcapFile(pkts.sort((x, y) => x.tsMs - y.tsMs));
+      const cj = await ingestBytes(crowd, 'crowd.pcap', 65_536, { maxFlows: 16 }, 'js');
+      same(cj, await ingestBytes(crowd, 'crowd.pcap', 65_536, { maxFlows: 16 }, 'fast'), 'more connections than maxFlows');
+      assert.ok(cj.stats.counters.flowsEvicted! > 0, 'flows evicted');
     }
     // the common opening, both wrapping ones, and others whose first request comes through
     assert.ok(js.exchanges.filter((ex) => ex.request.path === '/hs').length >= 6, 'requests read');
