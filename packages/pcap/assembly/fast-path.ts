@@ -159,9 +159,10 @@ let flowSeed: u32 = 0x811c9dc5;
 }
 
 /**
- * Takes a connection over (JS calls this at a quiet point, or at the client's
- * SYN: `handshake`, see below). Returns its id, or -1 when the table is full.
- * Sides and addresses are JS's Flow's (a and b).
+ * Takes a connection over (JS calls this at a quiet point: `handshake` 0, or
+ * at the client's SYN: 1, see `handshake` below), or makes the record of a
+ * flow JS reads (2: HS_JS). `kept`: the flow's record so far, or -1. Returns
+ * its id, or -1 when the table is full. Sides and addresses are JS's Flow's (a and b).
  */
 export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
   next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, handshake: u32, kept: i32): i32 {
