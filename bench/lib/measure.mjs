@@ -1,7 +1,7 @@
 // Runs a command and reports wall time and peak RSS (VmHWM from /proc, polled),
 // so benchmarks measure the real CLI as a user runs it.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 
 export function measure(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
@@ -27,6 +27,24 @@ export function measure(cmd, args, opts = {}) {
       resolve({ code, seconds, peakRssMb: peakKb / 1024, stdout, stderr });
     });
   });
+}
+
+/**
+ * Reads `file` through once, so that the timed run after it reads the file from
+ * the page cache, whichever tool it is. This machine reclaims the cache of a file
+ * left unread: the bench capture lost ~2.5 MB/s of it while idle (fincore,
+ * 2026-11-24), a quarter of it during one tshark run, and a parse then read that
+ * part from disk: 1.37-1.45 s warmed against 1.50-1.57 s after 45 s idle, in
+ * alternating runs. A tool reading at 8 MB/s does not notice; one at 400 MB/s does.
+ */
+export function warmPageCache(file) {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, pinToOneCore, takeOption } from '../lib/measure.mjs';
+import { benchEnv, pinToOneCore, takeOption, warmPageCache } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -23,6 +23,7 @@ for (const p of [join(old, 'src/index.js'), file]) {
 }
 const pin = pinToOneCore();
 const once = (env) => {
+  warmPageCache(file);
   const r = spawnSync(pin[0] ?? process.execPath, [...pin.slice(1), ...(pin.length ? [process.execPath] : []), join(here, 'parse-only.mjs'), file], { env: benchEnv(env), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout).ms;

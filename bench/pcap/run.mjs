@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, benchEnvNote, numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
+import { benchEnv, benchEnvNote, numberFlag, parseTimeV, pinToOneCore, warmPageCache } from '../lib/measure.mjs';
 import { benchCapture, tsharkArgs } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,8 +26,9 @@ const file = benchCapture(mb, { regen: args.includes('--regen') });
 const bytes = statSync(file).size;
 const pin = args.includes('--no-pin') ? [] : pinToOneCore();
 
-/** Runs a command under /usr/bin/time -v; returns wall seconds, peak RSS (MB) and stdout. */
+/** Runs a command under /usr/bin/time -v, the capture read into the page cache first; returns wall seconds, peak RSS (MB) and stdout. */
 function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
+  warmPageCache(file);
   return new Promise((res, rej) => {
     const p = spawn('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { stdio: ['ignore', 'pipe', 'pipe'], env: benchEnv(env) });
     let stdout = '';
@@ -47,7 +48,7 @@ function timed(cmd, cmdArgs, { countLines = false, env = {} } = {}) {
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const rows = [];
 const fileMB = bytes / 1e6;
-console.log(`file: ${file} (${fmt(fileMB)} MB)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'every run pinned to core 0 (taskset -c 0)' : 'runs not pinned: threads may use every core'}${benchEnvNote ? `; ${benchEnvNote}` : ''}`);
+console.log(`file: ${file} (${fmt(fileMB)} MB)  node ${process.version}  ${new Date().toISOString()}  ${pin.length ? 'every run pinned to core 0 (taskset -c 0)' : 'runs not pinned: threads may use every core'}; the capture read into the page cache before every run${benchEnvNote ? `; ${benchEnvNote}` : ''}`);
 
 // Runs of ours are spread before and after tshark's (three and two parse runs, two and one end to end):
 // this machine is shared and swings by a third within minutes, and a run straight after tshark's two

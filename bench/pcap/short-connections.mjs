@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchEnv, benchEnvNote, numberFlag, parseTimeV, pinToOneCore } from '../lib/measure.mjs';
+import { benchEnv, benchEnvNote, numberFlag, parseTimeV, pinToOneCore, warmPageCache } from '../lib/measure.mjs';
 import { benchCapture, tsharkArgs } from './captures.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,6 +22,7 @@ const pin = pinToOneCore();
 
 /** Wall seconds and peak RSS (MB) of a command, from /usr/bin/time -v. */
 function timed(cmd, cmdArgs) {
+  warmPageCache(file);
   const r = spawnSync('/usr/bin/time', ['-v', ...pin, cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 30, env: benchEnv() });
   if (r.status !== 0) {
     console.error(r.stderr);
