@@ -200,6 +200,15 @@ describe('fast path (WebAssembly) against the JS engine', () => {
       const cj = await ingestBytes(crowd, 'crowd.pcap', 65_536, { maxFlows: 16 }, 'js');
       same(cj, await ingestBytes(crowd, 'crowd.pcap', 65_536, { maxFlows: 16 }, 'fast'), 'more connections than maxFlows');
       assert.ok(cj.stats.counters.flowsEvicted! > 0, 'flows evicted');
+      // and a flood of SYNs never answered among them: each one a flow, the table full of them
+      const flood = [...pkts];
+      for (let i = 0; i < 500; i++) flood.push(tcpConversation([], { clientPort: 20_000 + i, t0: 1_700_000_000_000 + i * 0.03 })[0]!);
+      const syns = pcapFile(flood.sort((x, y) => x.tsMs - y.tsMs));
+      const fj = await ingestBytes(syns, 'syn-flood.pcap', 65_536, { maxFlows: 64 }, 'js');
+      same(fj, await ingestBytes(syns, 'syn-flood.pcap', 65_536, { maxFlows: 64 }, 'fast'), 'a flood of SYNs');
+      // (a connection evicted midway is picked up again by its next packet: a flow more)
+      assert.ok(fj.stats.counters.flows! >= 560 && fj.stats.counters.flowsEvicted! > 400, JSON.stringify(fj.stats.counters));
+      assert.equal(fj.exchanges.length, 60);
     }
     // the common opening, both wrapping ones, and others whose first request comes through
     assert.ok(js.exchanges.filter((ex) => ex.request.path === '/hs').length >= 6, 'requests read');
