@@ -159,17 +159,21 @@ let flowSeed: u32 = 0x811c9dc5;
 }
 
 /**
- * Takes a connection over (JS calls this at a quiet point: `handshake` 0, or
- * at the client's SYN: 1, see `handshake` below), or makes the record of a
- * flow JS reads (2: HS_JS). `kept`: the flow's record so far, or -1. Returns
- * its id, or -1 when the table is full. Sides and addresses are JS's Flow's (a and b).
+ * Takes a connection over (JS calls this at a quiet point, or at the client's
+ * SYN: `handshake`, see below). `kept`: the flow's record while JS read it
+ * (`keep`), or -1. Returns its id, or -1 when the table is full. Sides and
+ * addresses are JS's Flow's (a and b).
  */
 export function promote(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32, client: u32,
   next0: u32, next1: u32, ack0: u32, ack1: u32, ackSeen: u32, lastTs: f64, handshake: u32, kept: i32): i32 {
-  // the flow's record while JS read it is made again (it had no state here)
+  // the record is made again (it had no state here)
   if (kept >= 0) release(<u32>kept);
-  return take(v6, a0, a1, a2, a3, ap, b0, b1, b2, b3, bp, client, next0, next1, ack0, ack1, ackSeen, lastTs,
-    handshake == 1 ? HS_OPEN : handshake == 2 ? HS_JS : 0);
+  return take(v6, a0, a1, a2, a3, ap, b0, b1, b2, b3, bp, client, next0, next1, ack0, ack1, ackSeen, lastTs, handshake != 0 ? HS_OPEN : 0);
+}
+
+/** The record of a flow JS made (HS_JS: its packets are JS's), so that its SYN is not taken here for a new connection's (`synTake`). Its id, or -1 when the table is full. */
+export function keep(v6: u32, a0: u32, a1: u32, a2: u32, a3: u32, ap: u32, b0: u32, b1: u32, b2: u32, b3: u32, bp: u32): i32 {
+  return take(v6, a0, a1, a2, a3, ap, b0, b1, b2, b3, bp, 0, 0, 0, 0, 0, 0, 0, HS_JS);
 }
 
 /** A new record (id, or -1 when the table is full). */
@@ -220,9 +224,9 @@ export function forget(id: u32): void {
 
 /**
  * Taking connections over at their client's SYN (`synTake`) is safe while JS
- * has a record here for each of its flows: 0 stops it (JS could not make one);
- * otherwise it stops while `limit` records are in use (JS's most flows, so that
- * a flow made from a SYN event never makes JS evict one).
+ * has a record here for each of its flows: 0 stops it (JS may keep more flows
+ * than the table holds); otherwise it stops while `limit` records are in use
+ * (JS's most flows, so that a flow made from a SYN event never makes JS evict one).
  */
 let synLimit: u32 = 0;
 export function takeSyns(limit: u32): void { synLimit = limit; }

@@ -38,6 +38,7 @@ interface Exports {
   textEnd(): number;
   takeRetransmitted(): number;
   promote(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number, client: number, next0: number, next1: number, ack0: number, ack1: number, ackSeen: number, lastTs: number, handshake: number, kept: number): number;
+  keep(v6: number, a0: number, a1: number, a2: number, a3: number, ap: number, b0: number, b1: number, b2: number, b3: number, bp: number): number;
   demote(id: number): void;
   forget(id: number): void;
   takeSyns(limit: number): void;
@@ -75,10 +76,6 @@ const EV_HTTP = 6;
 const EV_FIN = 7;
 const EV_CLOSE = 8;
 const EV_SYN = 9;
-/** What `promote` makes of a record (assembly/fast-path.ts): read here, read here from its SYN on, or JS's. */
-const TAKE_QUIET = 0;
-const TAKE_SYN = 1;
-const TAKE_JS = 2;
 /** Flow records the fast path has (assembly/fast-path.ts MAX_FLOWS). */
 const MAX_FLOWS = 65_536;
 /** Bits of a DEMOTE's acknowledgments-seen word (assembly/fast-path.ts HS_*): taken over at its SYN and no HTTP yet; the server's SYN seen. */
@@ -291,25 +288,29 @@ export class FastPath implements FastFlows {
       d0.nextSeq, d1.nextSeq, d0.peerAck, d1.peerAck,
       (d0.peerAckSeen ? 1 : 0) | (d1.peerAckSeen ? 2 : 0),
       flow.lastTs,
-      handshake ? TAKE_SYN : TAKE_QUIET,
+      handshake ? 1 : 0,
       kept,
     );
     // (the kept record was let go first: one is free)
     flow.fastKept = -1;
     if (id < 0) return false;
+    this.own(flow, id);
+    return true;
+  }
+
+  /** `flow` is read by the fast path from here, as record `id`. */
+  private own(flow: Flow, id: number): void {
     flow.fastId = id;
     this.flows[id] = flow;
     this.live++;
     fastPathTotals.promoted++;
-    return true;
   }
 
   keep(flow: Flow): void {
     if (this.core === null) this.attach();
-    const id = this.w.promote(flow.v6 ? 1 : 0, flow.a0, flow.a1, flow.a2, flow.a3, flow.ap, flow.b0, flow.b1, flow.b2, flow.b3, flow.bp, 0, 0, 0, 0, 0, 0, flow.lastTs, TAKE_JS, -1);
-    // no room: the fast path must no longer take SYNs, as it could take one of this flow's
-    if (id < 0) this.w.takeSyns(0);
-    else flow.fastKept = id;
+    const id = this.w.keep(flow.v6 ? 1 : 0, flow.a0, flow.a1, flow.a2, flow.a3, flow.ap, flow.b0, flow.b1, flow.b2, flow.b3, flow.bp);
+    // (the table is full only past JS's own limit, maxFlows greater than the table, and then no SYN is taken: see `attach`)
+    if (id >= 0) flow.fastKept = id;
   }
 
   demote(flow: Flow): void {
@@ -439,11 +440,7 @@ export class FastPath implements FastFlows {
     t.s0 = u[e + 3]!; t.s1 = u[e + 4]!; t.s2 = u[e + 5]!; t.s3 = u[e + 6]!; t.sport = u[e + 7]!;
     t.d0 = u[e + 8]!; t.d1 = u[e + 9]!; t.d2 = u[e + 10]!; t.d3 = u[e + 11]!; t.dport = u[e + 12]!;
     // (as int32, as the other events' sequence numbers: see `turn`)
-    const flow = this.table.synRead(t, u[e + 13]! | 0, ts);
-    flow.fastId = id;
-    this.flows[id] = flow;
-    this.live++;
-    fastPathTotals.promoted++;
+    this.own(this.table.synRead(t, u[e + 13]! | 0, ts), id);
   }
 
   /**

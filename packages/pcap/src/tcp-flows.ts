@@ -224,6 +224,11 @@ function sideHash(w0: number, w1: number, w2: number, w3: number, port: number):
   return mix(mix(mix(mix(mix(FLOW_SEED, w0), w1), w2), w3), port);
 }
 
+/** A flow's hash, the same whichever way its packet went; 30 bits: a small integer to V8 in every build (31 bits with pointer compression), never a boxed number. */
+function flowHash(t: FlowTuple): number {
+  return (sideHash(t.s0, t.s1, t.s2, t.s3, t.sport) ^ sideHash(t.d0, t.d1, t.d2, t.d3, t.dport)) & 0x3fffffff;
+}
+
 /**
  * IPv4 addresses made into text, by address: a server's address comes with
  * every connection to it and a client's with each it opens, and one string
@@ -329,8 +334,7 @@ export class FlowTable {
     let dir = flow !== null ? flow.dirOf(p) : -1;
     let hash = 0;
     if (dir < 0) {
-      // 30 bits: a small integer to V8 in every build (31 bits with pointer compression), never a boxed number
-      hash = (sideHash(p.s0, p.s1, p.s2, p.s3, p.sport) ^ sideHash(p.d0, p.d1, p.d2, p.d3, p.dport)) & 0x3fffffff;
+      hash = flowHash(p);
       flow = this.buckets[hash & (this.buckets.length - 1)]!;
       while (flow !== null) {
         dir = flow.dirOf(p);
@@ -429,9 +433,8 @@ export class FlowTable {
    * over at once (`opening`). The fast path sets its id.
    */
   synRead(t: FlowTuple, seq: number, ts: number): Flow {
-    const hash = (sideHash(t.s0, t.s1, t.s2, t.s3, t.sport) ^ sideHash(t.d0, t.d1, t.d2, t.d3, t.dport)) & 0x3fffffff;
     // (no eviction in `create`: the fast path takes SYNs only while JS has room for their flows)
-    const flow = this.create(t, hash, ts, true);
+    const flow = this.create(t, flowHash(t), ts, true);
     this.syn(flow, 0, seq >>> 0);
     flow.client = 0;
     return flow;
