@@ -33,9 +33,9 @@ export function measure(cmd, args, opts = {}) {
  * Reads `file` through once, so that the timed run after it reads the file from
  * the page cache, whichever tool it is. This machine reclaims the cache of a file
  * left unread: the bench capture lost ~2.5 MB/s of it while idle (fincore,
- * 2026-11-24), a quarter of it during one tshark run, and a parse then read that
- * part from disk: 1.37-1.45 s warmed against 1.50-1.57 s after 45 s idle, in
- * alternating runs. A tool reading at 8 MB/s does not notice; one at 400 MB/s does.
+ * 2026-11-24), a third over one tshark run at that rate, and a parse then read
+ * that part from disk: 1.37-1.45 s warmed against 1.50-2.44 s after 45 s idle, in
+ * three alternating pairs. A tool reading at 8 MB/s does not notice; one at 400 MB/s does.
  */
 export function warmPageCache(file) {
   const fd = openSync(file, 'r');
